@@ -96,6 +96,15 @@ export interface ResourceProvider {
   readonly routes: readonly Route[];
   /** Creates what exists from the start (workspaces, clusters, …) from the config. */
   seed?(ctx: ProviderContext): void;
+  /** Test and tooling hooks served under `/_admin/…` (no ARM auth; guarded by the admin token). */
+  readonly admin?: readonly AdminRoute[];
+}
+
+export interface AdminRoute {
+  readonly method: HttpMethod;
+  /** Path below /_admin, e.g. '/clusters/{clusterName}/agents'. */
+  readonly path: string;
+  handle(params: Readonly<Record<string, string>>, body: unknown, ctx: ProviderContext): ArmResult | Promise<ArmResult>;
 }
 
 /** A stored ARM resource: the JSON the service returns from GET (without secrets). */
