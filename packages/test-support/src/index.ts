@@ -1,0 +1,2 @@
+export * from './arm-contract-check.js';
+export * from './run-action-bundle.js';
