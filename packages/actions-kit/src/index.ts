@@ -19,6 +19,7 @@ export {
 export { type ActionIO, actionIO } from './io.js';
 export { actionsLogger, type Logger } from './log.js';
 export { actionsOutputs, formatOutput, type Outputs, type OutputValue } from './outputs.js';
+export { ARC_ML_ACTIONS_VERSION, printPlan } from './plan.js';
 export {
   type Clock,
   createProgress,
