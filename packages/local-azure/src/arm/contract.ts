@@ -164,4 +164,15 @@ export interface ProviderContext {
   readonly baseUrl: string;
   /** Delay before a provisioning state moves on, in ms, for a kind such as 'extension' or 'compute'. */
   delayMs(kind: string): number;
+  /** The blob storage (Azurite) local Azure runs: what a workspace's default datastore points at. */
+  readonly storage: BlobStorage;
+}
+
+export interface BlobStorage {
+  /** e.g. https://127.0.0.1:47444/devstoreaccount1 (path-style, as Azurite serves it). */
+  readonly blobEndpoint: string;
+  readonly accountName: string;
+  readonly accountKey: string;
+  /** The CA Azurite's HTTPS certificate chains to (local Azure's own), for clients in this process. */
+  readonly caPem?: string;
 }

@@ -71,5 +71,7 @@ export const DEFAULT_CONFIG: LocalAzureConfig = {
     endpoint: 1000,
     deployment: 1500,
     resource: 0,
+    resourceGroup: 300,
   },
+  ports: { https: 47443, blob: 47444 },
 };

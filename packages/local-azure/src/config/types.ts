@@ -16,6 +16,52 @@ export interface LocalAzureConfig {
   readonly clusters: readonly ClusterConfig[];
   /** Provisioning delays in ms per kind ('extension', 'compute', 'connectivity', 'endpoint', 'deployment', …). */
   readonly delays: Readonly<Record<string, number>>;
+  /** Custom role definitions, next to the built-in ones (Owner, Contributor, Reader, …). */
+  readonly roleDefinitions?: readonly RoleDefinitionConfig[];
+  /** Faults active from the start; the admin API (`/_admin/faults`) changes them at run time. */
+  readonly faults?: FaultsConfig;
+  /** Ports for `arc-ml local up` (tests pass their own, usually 0). */
+  readonly ports?: { readonly https?: number; readonly blob?: number };
+}
+
+export interface RoleDefinitionConfig {
+  readonly name: string;
+  /** Action patterns where `*` matches any text, e.g. 'Microsoft.MachineLearningServices/workspaces/jobs/*'. */
+  readonly actions: readonly string[];
+  readonly notActions?: readonly string[];
+}
+
+/**
+ * Faults on demand. Path patterns are regular expressions matched (case-insensitively) against the
+ * request path of ARM requests; each fault with `times` fires that many times, then stays quiet.
+ */
+export interface FaultsConfig {
+  /** 429 with Retry-After for every Nth ARM request, or for every request matching `path`. */
+  readonly throttle?: {
+    readonly everyNth?: number;
+    readonly path?: string;
+    readonly times?: number;
+    readonly retryAfterSeconds?: number;
+  };
+  /** The next `times` ARM requests (matching `path`) answer 500 or 503. */
+  readonly serverErrors?: {
+    readonly status?: 500 | 503;
+    readonly times: number;
+    readonly path?: string;
+    readonly retryAfterSeconds?: number;
+  };
+  /** The next `times` ARM requests (matching `path`) lose their connection without an answer. */
+  readonly dropConnections?: { readonly times: number; readonly path?: string };
+  /** The next `times` long-running operations (of `kind`, on a resource id matching `path`) end Failed. */
+  readonly failOperations?: {
+    readonly times?: number;
+    readonly kind?: string;
+    readonly path?: string;
+    readonly code: string;
+    readonly message: string;
+  };
+  /** Multiplies every provisioning delay (2 = twice as slow, 0 = instant). */
+  readonly delayFactor?: number;
 }
 
 export interface ResourceGroupConfig {

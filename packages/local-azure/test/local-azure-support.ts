@@ -1,0 +1,191 @@
+// Shared by local Azure's integration tests: start an in-process local Azure in a temp state dir,
+// trust its CA, sign in through GitHub OIDC → Entra with the official @azure/identity credential,
+// and call Resource Manager with the official SDK clients or plain fetch.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+import { fileURLToPath } from 'node:url';
+import type { SourceControlConfigurationClient as ExtensionsClientType } from '../../azure/node_modules/@azure/arm-kubernetesconfiguration/types/arm-kubernetesconfiguration.js';
+import type { ResourceManagementClient as ResourceManagementClientType } from '../../azure/node_modules/@azure/arm-resources/dist/esm/index.js';
+// The Azure SDKs are dependencies of packages/azure; local Azure's tests use those same copies.
+import type { ClientAssertionCredential as ClientAssertionCredentialType } from '../../azure/node_modules/@azure/identity/dist/esm/index.js';
+import type { TrafficExchange } from '../src/http/traffic.js';
+import { type LocalAzure, type LocalAzureOptions, startLocalAzure } from '../src/local-azure.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = resolve(here, '../../..');
+const sdkRequire = createRequire(join(REPO_ROOT, 'packages/azure/package.json'));
+
+export const { ClientAssertionCredential } = sdkRequire('@azure/identity') as {
+  ClientAssertionCredential: typeof ClientAssertionCredentialType;
+};
+export const { ResourceManagementClient } = sdkRequire('@azure/arm-resources') as {
+  ResourceManagementClient: typeof ResourceManagementClientType;
+};
+export const { SourceControlConfigurationClient } = sdkRequire('@azure/arm-kubernetesconfiguration') as {
+  SourceControlConfigurationClient: typeof ExtensionsClientType;
+};
+
+export const FEDERATION_AUDIENCE = 'api://AzureADTokenExchange';
+
+/** Starts local Azure in a new temp state dir (zero delays, no Azurite unless asked) and trusts its CA. */
+export async function startTestAzure(
+  options: Partial<LocalAzureOptions> = {},
+): Promise<LocalAzure & { stateDir: string }> {
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'local-azure-test-'));
+  const azure = await startLocalAzure({ delays: 'zero', startAzurite: false, log: () => {}, ...options, stateDir });
+  trustCa(azure.caPem);
+  const stop = azure.stop;
+  return Object.assign(azure, {
+    stateDir,
+    stop: async () => {
+      await stop();
+      if (!options.stateDir) rmSync(stateDir, { recursive: true, force: true });
+    },
+  });
+}
+
+/** Adds a CA to this process's default trust (Node 24), keeping what was trusted before. */
+export function trustCa(caPem: string): void {
+  const current = getCACertificates('default');
+  if (!current.includes(caPem)) setDefaultCACertificates([...current, caPem]);
+}
+
+/** Asks the GitHub OIDC issuer for an ID token, as @actions/core's getIDToken does. */
+export async function githubIdToken(
+  azure: LocalAzure,
+  requestToken = azure.idTokenRequestToken,
+  audience = FEDERATION_AUDIENCE,
+): Promise<string> {
+  const response = await fetch(`${azure.idTokenRequestUrl}&audience=${encodeURIComponent(audience)}`, {
+    headers: { Authorization: `bearer ${requestToken}`, Accept: 'application/json' },
+  });
+  if (!response.ok) throw new Error(`ID token request failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { value: string }).value;
+}
+
+/** The credential every action uses: a GitHub ID token as the client assertion. */
+export function githubCredential(
+  azure: LocalAzure,
+  options: { requestToken?: string; clientId?: string; audience?: string; tenantId?: string } = {},
+): ClientAssertionCredentialType {
+  return new ClientAssertionCredential(
+    options.tenantId ?? azure.tenantId,
+    options.clientId ?? azure.clientId,
+    () => githubIdToken(azure, options.requestToken, options.audience),
+    { authorityHost: azure.baseUrl, disableInstanceDiscovery: true },
+  );
+}
+
+export function resourcesClient(
+  azure: LocalAzure,
+  credential = githubCredential(azure),
+  retryDelayInMs = 10,
+): ResourceManagementClientType {
+  return new ResourceManagementClient(credential, azure.subscriptionId, {
+    endpoint: azure.armEndpoint,
+    credentials: { scopes: [`${azure.armAudience}.default`] },
+    retryOptions: { retryDelayInMs, maxRetryDelayInMs: 100 },
+  });
+}
+
+export function extensionsClient(azure: LocalAzure, credential = githubCredential(azure)): ExtensionsClientType {
+  return new SourceControlConfigurationClient(credential, azure.subscriptionId, {
+    endpoint: azure.armEndpoint,
+    credentialScopes: [`${azure.armAudience}.default`],
+    retryOptions: { retryDelayInMs: 10, maxRetryDelayInMs: 100 },
+  });
+}
+
+/** An access token through the real sign-in path (GitHub ID token → Entra). */
+export async function armToken(azure: LocalAzure, credential = githubCredential(azure)): Promise<string> {
+  const token = await credential.getToken(`${azure.armAudience}.default`);
+  if (!token) throw new Error('no access token');
+  return token.token;
+}
+
+export interface ArmAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: unknown;
+}
+
+/** A plain HTTPS request to local Azure (for what the SDKs never send). */
+export async function call(
+  azure: LocalAzure,
+  method: string,
+  path: string,
+  options: {
+    token?: string | null;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+    /** The request leaves the pinned contract on purpose (the contract check then skips it). */
+    deviates?: boolean;
+  } = {},
+): Promise<ArmAnswer> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.deviates) headers[DEVIATION_HEADER] = 'on-purpose';
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['Content-Type'] = 'application/json';
+  }
+  const response = await fetch(`${azure.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {}
+  return { status: response.status, headers: response.headers, body: parsed };
+}
+
+export function readTraffic(file: string): TrafficExchange[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as TrafficExchange);
+}
+
+/** Marks requests that leave the pinned contract on purpose (a wrong api-version, a broken body, …). */
+export const DEVIATION_HEADER = 'x-arc-ml-test-deviation';
+
+/** Whether a traffic line was marked as leaving the contract on purpose. */
+export function deviatesOnPurpose(traffic: readonly TrafficExchange[], line: number): boolean {
+  return Boolean(traffic[line - 1]?.requestHeaders[DEVIATION_HEADER]);
+}
+
+export const CONTRACT_CHECK = resolve(REPO_ROOT, '../shared/tools/arm-contract-check');
+
+export interface ContractFinding {
+  readonly line: number;
+  readonly method: string;
+  readonly path: string;
+  readonly operationId?: string;
+  readonly where?: string;
+  readonly pointer?: string;
+  readonly message: string;
+}
+
+export interface ContractReport {
+  readonly summary: Record<string, number | boolean>;
+  readonly violations: ContractFinding[];
+  readonly unmatched: ContractFinding[];
+  readonly warnings: ContractFinding[];
+}
+
+/** Runs tools/arm-contract-check --json over a traffic file (undefined when ../shared is absent). */
+export function contractCheck(trafficFile: string): ContractReport | undefined {
+  if (!existsSync(CONTRACT_CHECK)) return undefined;
+  const result = spawnSync('python3', [CONTRACT_CHECK, '--json', trafficFile], { encoding: 'utf8' });
+  if (result.status === 2 || !result.stdout) {
+    throw new Error(`arm-contract-check failed: ${result.stderr || result.stdout}`);
+  }
+  return JSON.parse(result.stdout) as ContractReport;
+}
