@@ -1,0 +1,39 @@
+// Local Azure plays the Azure CLI's part for its own clusters: `writeAzShim(binDir)` writes an
+// executable `az` into binDir that runs this folder's compiled main.js with the current Node, so
+// a test (or `arc-ml local up`) prepends binDir to PATH and actions run `az` unchanged.
+
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export { type AzIo, COMMANDS } from './commands.js';
+export { runAz } from './main.js';
+
+/** The compiled shim module: packages/local-azure/lib/az-cli/main.js (from src/ or lib/ alike). */
+export function azShimModule(): string {
+  const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  return join(packageRoot, 'lib', 'az-cli', 'main.js');
+}
+
+/** Writes `binDir/az` (a POSIX sh launcher) and returns its path. */
+export function writeAzShim(binDir: string): string {
+  const main = azShimModule();
+  if (!existsSync(main)) {
+    throw new Error(`${main} is not built yet; run: pnpm exec tsc -b packages/local-azure`);
+  }
+  mkdirSync(binDir, { recursive: true });
+  const file = join(binDir, 'az');
+  const script = [
+    '#!/bin/sh',
+    "# Local Azure's az shim (packages/local-azure/src/az-cli), written by writeAzShim().",
+    `exec ${shellQuote(process.execPath)} ${shellQuote(main)} "$@"`,
+    '',
+  ].join('\n');
+  writeFileSync(file, script, { mode: 0o755 });
+  chmodSync(file, 0o755);
+  return file;
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
