@@ -1,11 +1,12 @@
 // What a shell (or a child process) needs to use local Azure: the env file with the sign-in and
-// resource names, the CA bundle NODE_EXTRA_CA_CERTS points at, and the kubeconfig of the first Arc
-// cluster.
+// resource names and the az shim's folder first on PATH, the CA bundle NODE_EXTRA_CA_CERTS points
+// at, and a kubeconfig for every declared cluster (DIR/kubeconfig: the first Arc one's).
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { stringify } from 'yaml';
 import type { ClusterConfig, LocalAzureConfig } from './config/types.js';
+import { kubeconfigFile, kubeconfigYaml } from './kubeconfig.js';
 import type { StateFiles } from './state-dir.js';
 import { writePrivateFile } from './state-dir.js';
 import { pemCertificates } from './tls/certificates.js';
@@ -41,21 +42,36 @@ export function environment(inputs: EnvInputs): Record<string, string> {
     ARC_ML_CLUSTER: cluster?.name ?? '',
     ARC_ML_LOCATION: config.location,
     ARC_ML_KUBECONFIG: cluster ? files.kubeconfig : '',
+    // the az shim keeps its clouds, sign-in and extensions here, never in the real CLI's ~/.azure
+    AZURE_CONFIG_DIR: files.azureConfig,
+    AZURE_EXTENSION_DIR: join(files.azureConfig, 'cliextensions'),
+    PATH: [files.bin, process.env.PATH].filter(Boolean).join(delimiter),
   };
 }
 
-/** Writes DIR/env (shell-sourceable), DIR/ca-bundle.pem and DIR/kubeconfig. */
+/**
+ * Writes DIR/env (shell-sourceable; PATH gets the az shim's folder in front of the shell's own),
+ * DIR/ca-bundle.pem, DIR/kubeconfigs/{cluster} for every declared cluster and DIR/kubeconfig.
+ */
 export function writeEnvironmentFiles(inputs: EnvInputs, caPem: string, env: Record<string, string>): void {
-  writeCaBundle(inputs.files.caBundle, caPem);
-  const cluster = firstCluster(inputs.config);
-  if (cluster) writePrivateFile(inputs.files.kubeconfig, kubeconfigYaml(inputs.baseUrl, inputs.config, cluster, caPem));
+  const { baseUrl, config, files } = inputs;
+  writeCaBundle(files.caBundle, caPem);
+  rmSync(files.kubeconfigs, { recursive: true, force: true });
+  for (const cluster of config.clusters) {
+    writePrivateFile(kubeconfigFile(files.kubeconfigs, cluster.name), kubeconfigYaml(baseUrl, config, cluster, caPem));
+  }
+  const cluster = firstCluster(config);
+  if (cluster) writePrivateFile(files.kubeconfig, kubeconfigYaml(baseUrl, config, cluster, caPem));
   const lines = [
     '# Local Azure (pnpm arc-ml local up). Use it from a shell with:',
-    `#   source ${inputs.files.env}`,
-    ...Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
+    `#   source ${files.env}`,
+    ...Object.entries(env)
+      .filter(([name]) => name !== 'PATH')
+      .map(([name, value]) => `export ${name}=${shellQuote(value)}`),
+    `export PATH="${doubleQuoted(files.bin)}:$PATH"`,
     '',
   ];
-  writePrivateFile(inputs.files.env, lines.join('\n'));
+  writePrivateFile(files.env, lines.join('\n'));
 }
 
 /**
@@ -74,50 +90,12 @@ export function writeCaBundle(file: string, caPem: string): void {
   writePrivateFile(file, unique.join(''), 0o644);
 }
 
-/** The token in a cluster's kubeconfig: it names the cluster (base64url of its resource id). */
-export function clusterToken(config: LocalAzureConfig, cluster: ClusterConfig): string {
-  const id = `/subscriptions/${config.subscriptionId}/resourceGroups/${cluster.resourceGroup}/clusters/${cluster.name}`;
-  return `arc-ml-local.${Buffer.from(id).toString('base64url')}`;
-}
-
-/** The cluster a kubeconfig token names, or undefined when it is not one of ours. */
-export function clusterFromToken(
-  token: string,
-): { subscriptionId: string; resourceGroup: string; name: string } | undefined {
-  const match = /^arc-ml-local\.([A-Za-z0-9_-]+)$/.exec(token);
-  if (!match?.[1]) return undefined;
-  const parts = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/clusters\/([^/]+)$/.exec(
-    Buffer.from(match[1], 'base64url').toString('utf8'),
-  );
-  return parts ? { subscriptionId: parts[1]!, resourceGroup: parts[2]!, name: parts[3]! } : undefined;
-}
-
-export function kubeconfigYaml(
-  baseUrl: string,
-  config: LocalAzureConfig,
-  cluster: ClusterConfig,
-  caPem: string,
-): string {
-  const user = `${cluster.name}-admin`;
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      {
-        name: cluster.name,
-        cluster: {
-          server: `${baseUrl}/kubernetes/${cluster.resourceGroup}/${cluster.name}`,
-          'certificate-authority-data': Buffer.from(caPem).toString('base64'),
-        },
-      },
-    ],
-    users: [{ name: user, user: { token: clusterToken(config, cluster) } }],
-    contexts: [{ name: cluster.name, context: { cluster: cluster.name, user, namespace: 'default' } }],
-    'current-context': cluster.name,
-    preferences: {},
-  });
-}
-
-function shellQuote(value: string): string {
+/** A shell word that stands for `value` exactly: '…', with each ' written as '\\''. */
+export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Text for inside "…": the characters the shell would still interpret there, escaped. */
+function doubleQuoted(value: string): string {
+  return value.replace(/[\\"$`]/g, '\\$&');
 }

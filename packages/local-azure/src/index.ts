@@ -14,15 +14,29 @@ export {
 export { MemoryResourceStore } from './arm/memory-store.js';
 export { actionMatches, BUILT_IN_ROLES, type RoleDefinition } from './arm/rbac.js';
 export type { RequestTokenSpec } from './auth/github-oidc.js';
+export { azShimModule, writeAzShim } from './az-cli/index.js';
 export { DEV_ACCOUNT, DEV_ACCOUNT_KEY } from './azurite.js';
 export { DEFAULT_CONFIG } from './config/default-config.js';
 export { ConfigError, loadConfigFile, normalizeConfig } from './config/load.js';
 export type * from './config/types.js';
-export { clusterFromToken, clusterToken } from './env-file.js';
 export type { FaultsState } from './faults.js';
-export { REDACTED, redact, type TrafficExchange } from './http/traffic.js';
-export { connectLocalAzure, type InstanceInfo, type RunningLocalAzure, readInstance } from './instance.js';
+export { REDACTED, readTraffic, redact, type TrafficExchange } from './http/traffic.js';
+export {
+  connectLocalAzure,
+  type InstanceInfo,
+  parseEnvFile,
+  type RunningLocalAzure,
+  readInstance,
+} from './instance.js';
+export {
+  clusterFromToken,
+  clusterToken,
+  KUBERNETES_API_PREFIX,
+  kubeconfigYaml,
+  kubernetesApiServer,
+} from './kubeconfig.js';
 export { type LocalAzure, type LocalAzureOptions, startLocalAzure } from './local-azure.js';
 export { ARM_AUDIENCE, CLOUD_NAME, cloudMetadata } from './metadata.js';
+export { newAgentPublicKey } from './providers/kubernetes/connected-clusters.js';
 export { RESOURCES_API_VERSIONS, SUBSCRIPTIONS_API_VERSIONS } from './providers/resources/index.js';
 export { stateFiles } from './state-dir.js';

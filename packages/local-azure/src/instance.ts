@@ -84,13 +84,26 @@ export async function connectLocalAzure(stateDir: string): Promise<RunningLocalA
   };
 }
 
-/** Reads the `export NAME='value'` lines of an env file. */
-export function parseEnvFile(text: string): Record<string, string> {
+/**
+ * Reads the `export NAME=…` lines of an env file as a shell would: '…' values as they are, "…"
+ * values with their escapes undone and `$NAME` / `${NAME}` taken from `inherited` (PATH's line
+ * puts the az shim's folder in front of `$PATH`).
+ */
+export function parseEnvFile(text: string, inherited: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const env: Record<string, string> = {};
   for (const line of text.split('\n')) {
     const match = /^export ([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
     if (!match?.[1] || match[2] === undefined) continue;
-    env[match[1]] = match[2].replace(/^'|'$/g, '').replaceAll(`'\\''`, "'");
+    const raw = match[2];
+    env[match[1]] = /^".*"$/.test(raw)
+      ? raw
+          .slice(1, -1)
+          .replace(
+            /\\([\\"$`])|\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g,
+            (_all, escaped?: string, braced?: string, bare?: string) =>
+              escaped ?? inherited[braced ?? bare ?? ''] ?? '',
+          )
+      : raw.replace(/^'|'$/g, '').replaceAll(`'\\''`, "'");
   }
   return env;
 }

@@ -1,6 +1,7 @@
-// startLocalAzure: one HTTPS server with the cloud metadata, GitHub's OIDC issuer, Entra ID and
-// Resource Manager (front door + providers), Azurite as a child process, and the files a shell
-// needs (env, CA bundle, kubeconfig) in the state dir.
+// startLocalAzure: one HTTPS server with the cloud metadata, GitHub's OIDC issuer, Entra ID,
+// Resource Manager (front door + providers) and the declared clusters' Kubernetes API servers,
+// Azurite as a child process, and the files a shell needs (env, CA bundle, kubeconfigs, the az
+// shim) in the state dir.
 
 import { mkdirSync } from 'node:fs';
 import { adminHandler } from './admin.js';
@@ -14,6 +15,7 @@ import { splitPath } from './arm/router.js';
 import { EntraId } from './auth/entra.js';
 import { GitHubOidcIssuer } from './auth/github-oidc.js';
 import { loadSigningKeys } from './auth/signing-keys.js';
+import { writeAzShim } from './az-cli/index.js';
 import { type AzuriteProcess, blobStorage, startAzurite } from './azurite.js';
 import { DEFAULT_CONFIG } from './config/default-config.js';
 import { loadConfigFile, normalizeConfig, resolvePlaceholders } from './config/load.js';
@@ -23,7 +25,9 @@ import { Faults } from './faults.js';
 import { startHttpsServer } from './http/server.js';
 import { TrafficRecorder } from './http/traffic.js';
 import { type DROP_CONNECTION, type HttpAnswer, type HttpRequest, json } from './http/types.js';
+import { KUBERNETES_API_PREFIX, kubeconfigFile } from './kubeconfig.js';
 import { ARM_AUDIENCE, metadataAnswer } from './metadata.js';
+import { kubernetesApiHandler } from './providers/kubernetes/api-server.js';
 import { kubernetesProviders } from './providers/kubernetes/index.js';
 import { machineLearningProvider } from './providers/machine-learning/index.js';
 import { resourcesProvider } from './providers/resources/index.js';
@@ -76,7 +80,12 @@ export interface LocalAzure {
   readonly caBundleFile: string;
   readonly trafficFile: string;
   readonly envFile: string;
+  /** The kubeconfig of the first Arc cluster (ARC_ML_KUBECONFIG). */
   readonly kubeconfigFile: string;
+  /** The kubeconfig file of any declared cluster; throws for a name the config does not declare. */
+  kubeconfigFor(clusterName: string): string;
+  /** DIR/bin, where the az shim is: first on the env file's PATH and on `env.PATH`. */
+  readonly azBinDir: string;
   readonly storage: BlobStorage;
   /** The config as served (defaults filled, placeholders replaced). */
   readonly config: LocalAzureConfig;
@@ -169,6 +178,7 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
       operations,
       log,
     });
+    const kubernetes = kubernetesApiHandler(ctx);
     const admin = adminHandler({
       token: adminToken,
       faults,
@@ -184,6 +194,8 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
       if (path === '/_admin' || path.startsWith('/_admin/')) return admin(req, path.slice('/_admin'.length) || '/');
       if (path === '/metadata/endpoints') return metadataAnswer(req, baseUrl);
       if (path === '/github' || path.startsWith('/github/')) return github.handle(req, path.slice('/github'.length));
+      if (path.startsWith(`${KUBERNETES_API_PREFIX}/`))
+        return kubernetes(req, path.slice(KUBERNETES_API_PREFIX.length));
       if (ArmFrontDoor.serves(path)) return frontDoor.handle(req);
       const entraAnswer = await entra.handle(req, splitPath(path));
       return (
@@ -199,6 +211,7 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
       idTokenRequestToken: requestToken,
     };
     const env = environment(envInputs);
+    writeAzShim(files.bin);
     writeEnvironmentFiles(envInputs, certificates.caPem, env);
 
     let stopped: Promise<void> | undefined;
@@ -219,6 +232,15 @@ export async function startLocalAzure(options: LocalAzureOptions): Promise<Local
       trafficFile: files.traffic,
       envFile: files.env,
       kubeconfigFile: files.kubeconfig,
+      kubeconfigFor: (clusterName) => {
+        const cluster = config.clusters.find((c) => c.name.toLowerCase() === clusterName.toLowerCase());
+        if (!cluster) {
+          const declared = config.clusters.map((c) => c.name).join(', ') || 'none';
+          throw new Error(`local Azure declares no cluster '${clusterName}' (declared: ${declared})`);
+        }
+        return kubeconfigFile(files.kubeconfigs, cluster.name);
+      },
+      azBinDir: files.bin,
       storage,
       config,
       env,

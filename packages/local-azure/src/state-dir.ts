@@ -1,5 +1,6 @@
 // Where local Azure keeps what outlives one start: certificates, signing keys, tokens, the env
-// file, the traffic record, Azurite's data, and the pid/log files of `arc-ml local up`.
+// file, kubeconfigs, the az shim, the traffic record, Azurite's data, and the pid/log files of
+// `arc-ml local up`.
 
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,11 @@ export function stateFiles(stateDir: string) {
     ca: join(dir, 'ca.pem'),
     env: join(dir, 'env'),
     kubeconfig: join(dir, 'kubeconfig'),
+    kubeconfigs: join(dir, 'kubeconfigs'),
+    /** The az shim (`bin/az`), first on the env file's PATH. */
+    bin: join(dir, 'bin'),
+    /** The az shim's AZURE_CONFIG_DIR (clouds, sign-in, extensions). */
+    azureConfig: join(dir, 'azure'),
     caBundle: join(dir, 'ca-bundle.pem'),
     traffic: join(dir, 'traffic.jsonl'),
     adminToken: join(dir, 'admin-token'),

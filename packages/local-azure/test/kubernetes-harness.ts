@@ -5,7 +5,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import type { HttpMethod, ResourceProvider } from '../src/arm/contract.js';
 import { DEFAULT_CONFIG } from '../src/config/default-config.js';
 import type { LocalAzureConfig } from '../src/config/types.js';
-import { kubernetesProviders } from '../src/providers/kubernetes/index.js';
+import { kubernetesProviders, newAgentPublicKey } from '../src/providers/kubernetes/index.js';
 import {
   createTestContext,
   type DispatchResult,
@@ -81,9 +81,7 @@ let agentKey: string | undefined;
 
 /** base64 DER PKCS#1 RSA public key, as `az connectedk8s connect` sends it (2048 bits keeps tests fast). */
 export function agentPublicKey(): string {
-  agentKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 })
-    .publicKey.export({ format: 'der', type: 'pkcs1' })
-    .toString('base64');
+  agentKey ??= newAgentPublicKey();
   return agentKey;
 }
 

@@ -92,6 +92,35 @@ describe('resource groups through @azure/arm-resources', () => {
     expect(names).toEqual(expect.arrayContaining(['arc-ml-rg', 'no-access-rg', 'scratch-rg']));
   });
 
+  it('reads a resource by an id with its leading slash: getById sends //subscriptions/…, as ARM tolerates', async () => {
+    const client = resourcesClient(azure, opsCredential);
+    const id = `/subscriptions/${SUB}/resourceGroups/arc-ml-rg`;
+    const before = readTraffic(azure.trafficFile).length;
+
+    const group = await client.resources.getById(id, '2025-04-01');
+
+    expect(group).toMatchObject({ id, name: 'arc-ml-rg', type: 'Microsoft.Resources/resourceGroups' });
+    const sent = readTraffic(azure.trafficFile)
+      .slice(before)
+      .filter((t) => t.url.includes('/subscriptions/'));
+    expect(sent.map((t) => [t.method, t.url, t.status])).toEqual([
+      ['GET', `${azure.baseUrl}/${id}?api-version=2025-04-01`, 200],
+    ]);
+
+    const doubled = await call(
+      azure,
+      'GET',
+      `//subscriptions/${SUB}//resourcegroups/arc-ml-rg?api-version=2025-04-01`,
+      {
+        token: await armToken(azure, opsCredential),
+      },
+    );
+    expect(doubled).toMatchObject({ status: 200, body: { id, name: 'arc-ml-rg' } });
+    expect(readTraffic(azure.trafficFile).at(-1)?.url).toBe(
+      `${azure.baseUrl}//subscriptions/${SUB}//resourcegroups/arc-ml-rg?api-version=2025-04-01`,
+    );
+  });
+
   it('answers 201 for a new group and 200 for an existing one, and refuses to move it', async () => {
     const ops = await armToken(azure, opsCredential);
     expect((await call(azure, 'PUT', rg('put-rg'), { token: ops, body: { location: 'eastus' } })).status).toBe(201);

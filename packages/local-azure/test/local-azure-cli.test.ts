@@ -69,11 +69,16 @@ describe('arc-ml local', () => {
         'ARC_ML_WORKSPACE',
         'AZURE_ARM_ENDPOINT',
         'AZURE_CLIENT_ID',
+        'AZURE_CONFIG_DIR',
+        'AZURE_EXTENSION_DIR',
         'AZURE_SUBSCRIPTION_ID',
         'AZURE_TENANT_ID',
         'NODE_EXTRA_CA_CERTS',
+        'PATH',
       ].sort(),
     );
+    expect(env.PATH).toBe(`${join(stateDir, 'bin')}:${process.env.PATH}`);
+    expect(env.AZURE_CONFIG_DIR).toBe(join(stateDir, 'azure'));
     expect(env).toMatchObject({
       AZURE_ARM_ENDPOINT: instance?.baseUrl,
       ACTIONS_ID_TOKEN_REQUEST_URL: `${instance?.baseUrl}/github/token?api-version=2.0`,

@@ -78,6 +78,10 @@ describe('config', () => {
       { clusters: [{ ...DEFAULT_CONFIG.clusters[0], kind: 'eks' }] },
       /config\.clusters\[0\]\.kind: "eks" is not "arc" or "aks"/,
     ],
+    [
+      { clusters: [DEFAULT_CONFIG.clusters[0], { ...DEFAULT_CONFIG.clusters[1], name: 'ARC-K3S' }] },
+      /config\.clusters \(name\): "arc-k3s" is declared twice/,
+    ],
     [{ faults: { throttle: { everyNth: 0 } } }, /config\.faults\.throttle\.everyNth/],
   ])('names the field that is wrong: %j', (config, message) => {
     expect(() => normalizeConfig(config)).toThrow(message);

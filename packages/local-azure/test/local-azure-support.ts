@@ -3,7 +3,7 @@
 // and call Resource Manager with the official SDK clients or plain fetch.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -145,13 +145,7 @@ export async function call(
   return { status: response.status, headers: response.headers, body: parsed };
 }
 
-export function readTraffic(file: string): TrafficExchange[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as TrafficExchange);
-}
+export { readTraffic } from '../src/http/traffic.js';
 
 /** Marks requests that leave the pinned contract on purpose (a wrong api-version, a broken body, …). */
 export const DEVIATION_HEADER = 'x-arc-ml-test-deviation';
@@ -180,10 +174,27 @@ export interface ContractReport {
   readonly warnings: ContractFinding[];
 }
 
+let python: string | undefined | null = null;
+
+/** A python that can import jsonschema (what the checker needs), if there is one. */
+function checkerPython(): string | undefined {
+  python ??= ['python3', '/usr/bin/python3'].find(
+    (candidate) => spawnSync(candidate, ['-c', 'import jsonschema'], { stdio: 'ignore' }).status === 0,
+  );
+  return python;
+}
+
+/** Whether ../shared (with the checker) sits beside the repository and a python can run it. */
+export function contractCheckAvailable(): boolean {
+  return existsSync(CONTRACT_CHECK) && checkerPython() !== undefined;
+}
+
 /** Runs tools/arm-contract-check --json over a traffic file (undefined when ../shared is absent). */
 export function contractCheck(trafficFile: string): ContractReport | undefined {
   if (!existsSync(CONTRACT_CHECK)) return undefined;
-  const result = spawnSync('python3', [CONTRACT_CHECK, '--json', trafficFile], { encoding: 'utf8' });
+  const result = spawnSync(checkerPython() ?? 'python3', [CONTRACT_CHECK, '--json', trafficFile], {
+    encoding: 'utf8',
+  });
   if (result.status === 2 || !result.stdout) {
     throw new Error(`arm-contract-check failed: ${result.stderr || result.stdout}`);
   }

@@ -3,15 +3,14 @@
 // ../shared/tools/arm-contract-check against the official swagger (machinelearningservices
 // 2022-10-01). Skipped when ../shared or a python with jsonschema is not available.
 
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import type { HttpMethod } from '../src/arm/contract.js';
+import { RecordedScenario } from './contract-scenario.js';
+import { contractCheckAvailable } from './local-azure-support.js';
 import {
   API,
   attachCompute,
+  blobDatastoreBody,
   CODE_ID,
   COMPUTE_ID,
   commandJob,
@@ -27,43 +26,12 @@ import {
   ws,
 } from './machine-learning-harness.js';
 
-const CHECKER = resolve(process.cwd(), '../shared/tools/arm-contract-check');
-
-function python(): string | undefined {
-  for (const candidate of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(candidate, ['-c', 'import jsonschema'], { stdio: 'ignore' }).status === 0) return candidate;
-  }
-  return undefined;
-}
-
-const py = existsSync(CHECKER) ? python() : undefined;
-
-(py ? describe : describe.skip)('Azure ML provider against the ARM contract', () => {
+(contractCheckAvailable() ? describe : describe.skip)('Azure ML provider against the ARM contract', () => {
   it('answers every exchange of the scenario as the swagger declares', async () => {
     const h = harness({ baseUrl: 'https://127.0.0.1:8443' });
-    const lines: string[] = [];
-    /** Lines (1-based) whose request is wrong on purpose: only their responses are checked. */
-    const deliberate = new Set<number>();
-    const send = async (method: HttpMethod, path: string, body?: unknown, wrongOnPurpose = false) => {
-      const url = new URL(path, h.ctx.baseUrl);
-      if (!url.searchParams.has('api-version')) url.searchParams.set('api-version', API);
-      const result = await h.send(method, `${url.pathname}${url.search}`, body);
-      lines.push(
-        JSON.stringify({
-          time: new Date(h.ctx.clock.now()).toISOString(),
-          method,
-          url: url.toString(),
-          status: result.status,
-          durationMs: 1,
-          requestHeaders: { 'content-type': 'application/json' },
-          requestBody: body ?? null,
-          responseHeaders: { 'content-type': 'application/json', ...(result.headers ?? {}) },
-          responseBody: result.body ?? null,
-        }),
-      );
-      if (wrongOnPurpose) deliberate.add(lines.length);
-      return result;
-    };
+    const scenario = new RecordedScenario(h);
+    const send = (method: HttpMethod, path: string, body?: unknown, wrongOnPurpose = false) =>
+      scenario.send(method, path, API, body, wrongOnPurpose);
 
     // workspaces
     await send('GET', ws());
@@ -90,16 +58,10 @@ const py = existsSync(CHECKER) ? python() : undefined;
     await send('GET', ws('/datastores?isDefault=true'));
     await send('GET', ws('/datastores/workspaceblobstore'));
     await send('POST', ws('/datastores/workspaceblobstore/listSecrets'));
-    const blob = {
-      properties: {
-        datastoreType: 'AzureBlob',
-        accountName: 'devstoreaccount1',
-        containerName: 'mnist',
-        endpoint: '127.0.0.1:47444',
-        protocol: 'https',
-        credentials: { credentialsType: 'Sas', secrets: { secretsType: 'Sas', sasToken: 'sv=2021&sig=abc' } },
-      },
-    };
+    const blob = blobDatastoreBody({
+      credentialsType: 'Sas',
+      secrets: { secretsType: 'Sas', sasToken: 'sv=2021&sig=abc' },
+    });
     await send('PUT', ws('/datastores/mnistdata'), blob);
     await send('PUT', ws('/datastores/mnistdata'), blob);
     await send('POST', ws('/datastores/mnistdata/listSecrets'));
@@ -245,22 +207,9 @@ const py = existsSync(CHECKER) ? python() : undefined;
     await send('DELETE', ws('/computes/k8s?underlyingResourceAction=Detach'));
     await send('DELETE', ws('/computes/k8s?underlyingResourceAction=Detach'));
 
-    const dir = mkdtempSync(join(tmpdir(), 'ml-contract-'));
-    const traffic = join(dir, 'traffic.jsonl');
-    writeFileSync(traffic, `${lines.join('\n')}\n`);
-    let output = '';
-    try {
-      output = execFileSync(py!, [CHECKER, '--json', traffic], { encoding: 'utf8' });
-    } catch (error) {
-      output = String((error as { stdout?: string }).stdout ?? error);
-    }
-    const report = JSON.parse(output) as {
-      violations: { line: number; where: string; message?: string }[];
-      unmatched: unknown[];
-      summary: { operations?: number };
-    };
-    expect(report.violations.filter((v) => !(v.where === 'request' && deliberate.has(v.line)))).toEqual([]);
+    const report = scenario.check();
+    expect(report.violations).toEqual([]);
     expect(report.unmatched).toEqual([]);
-    expect(lines.length).toBeGreaterThan(90);
+    expect(scenario.lines.length).toBeGreaterThan(90);
   });
 });

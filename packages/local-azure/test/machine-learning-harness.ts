@@ -211,6 +211,21 @@ export function commandJob(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** The PUT body of an AzureBlob datastore on Azurite's account (container mnist) with these credentials. */
+export function blobDatastoreBody(credentials: Record<string, unknown>, properties: Record<string, unknown> = {}) {
+  return {
+    properties: {
+      datastoreType: 'AzureBlob',
+      accountName: 'devstoreaccount1',
+      containerName: 'mnist',
+      endpoint: '127.0.0.1:47444',
+      protocol: 'https',
+      credentials,
+      ...properties,
+    },
+  };
+}
+
 export function endpointBody(overrides: Record<string, unknown> = {}) {
   return {
     location: 'eastus',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { accountUrl } from '../src/providers/machine-learning/index.js';
-import { errorOf, harness, RG, STORAGE, SUB, WS, WS_ID, ws } from './machine-learning-harness.js';
+import { blobDatastoreBody, errorOf, harness, RG, STORAGE, SUB, WS, WS_ID, ws } from './machine-learning-harness.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -123,17 +123,10 @@ describe('datastores', () => {
 
   it('creates a datastore with an account key, never echoing the key, and lists its secrets', async () => {
     const h = harness();
-    const body = {
-      properties: {
-        datastoreType: 'AzureBlob',
-        accountName: 'devstoreaccount1',
-        containerName: 'mnist',
-        endpoint: '127.0.0.1:47444',
-        protocol: 'https',
-        credentials: { credentialsType: 'AccountKey', secrets: { secretsType: 'AccountKey', key: 'c2VjcmV0LWtleQ==' } },
-        tags: { purpose: 'data' },
-      },
-    };
+    const body = blobDatastoreBody(
+      { credentialsType: 'AccountKey', secrets: { secretsType: 'AccountKey', key: 'c2VjcmV0LWtleQ==' } },
+      { tags: { purpose: 'data' } },
+    );
     const created = await h.send('PUT', ws('/datastores/mnistdata'), body);
     expect(created.status).toBe(201);
     expect(JSON.stringify(created.body)).not.toContain('c2VjcmV0LWtleQ==');

@@ -1,7 +1,7 @@
 // Runs a built action the way the GitHub runner does: a node process with INPUT_* variables and
 // the GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, then reads what it wrote.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -77,18 +77,31 @@ export async function runActionBundle(options: ActionRunOptions): Promise<Action
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
 
   const script = join(REPO_ROOT, 'actions', options.action, 'dist', options.entry === 'post' ? 'post.js' : 'index.js');
-  const { exitCode, stdout, stderr } = await runNode(script, env, options.timeoutMs ?? 120_000);
-  const annotations = parseAnnotations(stdout);
-  return {
-    exitCode,
-    stdout,
-    stderr,
-    outputs: parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
-    state: parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8')),
-    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
-    annotations,
-    failure: exitCode === 0 ? undefined : annotations.find((a) => a.level === 'error' && !a.properties['file'])?.message,
-  };
+  try {
+    const { exitCode, stdout, stderr } = await runNode(script, env, options.timeoutMs ?? 120_000);
+    const annotations = parseAnnotations(stdout);
+    return {
+      exitCode,
+      stdout,
+      stderr,
+      outputs: parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+      state: parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8')),
+      summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+      annotations,
+      failure:
+        exitCode === 0 ? undefined : annotations.find((a) => a.level === 'error' && !a.properties['file'])?.message,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The log a person reads: stdout without the `::add-mask::` commands (the only lines a secret may be on). */
+export function visibleLog(result: Pick<ActionRunResult, 'stdout'>): string {
+  return result.stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
 }
 
 /** INPUT_ name exactly as @actions/core looks it up: spaces become underscores, upper case. */

@@ -81,17 +81,7 @@ export class OperationRegistry implements LongRunningOperations {
     const query = `?api-version=${this.deps.apiVersionFor(namespace)}`;
     const statusUrl = `${this.deps.baseUrl}${statusPath}${query}`;
     const resultUrl = `${this.deps.baseUrl}${statusPath.replace('/operationStatuses/', '/operationResults/')}${query}`;
-    const retryAfter = delay > 0 ? '1' : '0';
-    return {
-      id,
-      statusUrl,
-      resultUrl,
-      headers: (options = {}) => ({
-        'Azure-AsyncOperation': statusUrl,
-        ...(options.location ? { Location: resultUrl } : {}),
-        'Retry-After': retryAfter,
-      }),
-    };
+    return operationHandle(id, statusUrl, resultUrl, delay > 0 ? 1 : 0);
   }
 
   /** GET …/operationStatuses/{id}: the Azure-AsyncOperation status body. */
@@ -194,4 +184,23 @@ export function namespaceOf(resourceId: string): string {
   const parts = resourceId.split('/');
   const index = parts.map((p) => p.toLowerCase()).lastIndexOf('providers');
   return index >= 0 && parts[index + 1] ? parts[index + 1]! : 'Microsoft.Resources';
+}
+
+/** What a provider gets back from `operations.start`: the operation's URLs and the headers of its 201/202. */
+export function operationHandle(
+  id: string,
+  statusUrl: string,
+  resultUrl: string,
+  retryAfterSeconds: number,
+): LongRunningOperation {
+  return {
+    id,
+    statusUrl,
+    resultUrl,
+    headers: (options = {}) => ({
+      'Azure-AsyncOperation': statusUrl,
+      ...(options.location ? { Location: resultUrl } : {}),
+      'Retry-After': String(retryAfterSeconds),
+    }),
+  };
 }

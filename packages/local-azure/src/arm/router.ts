@@ -93,7 +93,8 @@ function sameShape(a: readonly Segment[], b: readonly Segment[]): boolean {
   );
 }
 
-function safeDecode(part: string): string {
+/** decodeURIComponent, or the text as it is when it is not valid percent-encoding. */
+export function safeDecode(part: string): string {
   try {
     return decodeURIComponent(part);
   } catch {

@@ -174,6 +174,8 @@ function describe(info: InstanceInfo, stateDir: string): string {
     ['GitHub OIDC issuer', `${info.baseUrl}/github`],
     ['Blob storage', info.blobEndpoint],
     ['Subscription', info.subscriptionId],
+    ['Clusters', `${info.baseUrl}/kubernetes/{resourceGroup}/{cluster}   (kubeconfigs in ${files.kubeconfigs})`],
+    ['az shim', `${join(files.bin, 'az')}   (first on PATH after source)`],
     ['CA certificate', `${files.ca}   (NODE_EXTRA_CA_CERTS=${files.caBundle})`],
     ['Traffic record', files.traffic],
     ['Log', files.log],

@@ -136,6 +136,11 @@ export function normalizeConfig(input: unknown): LocalAzureConfig {
 
   const clusters = array(merged.clusters, 'config.clusters').map((item, i) => cluster(item, `config.clusters[${i}]`));
   for (const [i, c] of clusters.entries()) inGroup(c.resourceGroup, `config.clusters[${i}].resourceGroup`);
+  // a cluster's runtime, kubeconfig and admin routes go by its name alone
+  unique(
+    clusters.map((c) => c.name.toLowerCase()),
+    'config.clusters (name)',
+  );
 
   const delays = object(merged.delays, 'config.delays');
   for (const [kind, ms] of Object.entries(delays)) {

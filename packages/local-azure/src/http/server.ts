@@ -37,7 +37,8 @@ export async function startHttpsServer(options: HttpsServerOptions): Promise<Run
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', baseUrl);
+    const target = req.url ?? '/';
+    const url = requestUrl(target, baseUrl);
     const record = options.records(url.pathname);
     let body: Buffer;
     try {
@@ -63,7 +64,7 @@ export async function startHttpsServer(options: HttpsServerOptions): Promise<Run
     const raw = {
       started,
       method: request.method,
-      url: url.toString(),
+      url: target.startsWith('/') ? `${baseUrl}${target}` : target,
       requestHeaders: req.headers,
       requestBody: body,
     };
@@ -111,6 +112,23 @@ export async function startHttpsServer(options: HttpsServerOptions): Promise<Run
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The request target as a URL on local Azure's host. The target is a path (and query), never a
+ * host: `//subscriptions/…` (what @azure/arm-resources' getById sends for an id with its leading
+ * slash) is the path `/subscriptions/…`, because duplicate slashes are collapsed as Resource Manager
+ * tolerates them. An absolute-form target (`https://host/path`) gives its path and query.
+ */
+export function requestUrl(target: string, baseUrl: string): URL {
+  const url = new URL(baseUrl);
+  const absolute = /^[a-z][a-z\d+.-]*:\/\//i.test(target) ? URL.parse(target) : null;
+  const queryAt = target.indexOf('?');
+  const path = absolute ? absolute.pathname : queryAt < 0 ? target : target.slice(0, queryAt);
+  url.pathname = path; // the pathname setter never reads a host, and reads a backslash as a slash
+  url.pathname = url.pathname.replace(/\/{2,}/g, '/');
+  url.search = absolute ? absolute.search : queryAt < 0 ? '' : target.slice(queryAt);
+  return url;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -3,7 +3,7 @@
 // requestBody, responseHeaders, responseBody}). Written before the answer leaves, so a client
 // that has its answer also finds it in the file.
 
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { dirname } from 'node:path';
 
@@ -43,6 +43,15 @@ export class TrafficRecorder {
     if (!this.file) return;
     appendFileSync(this.file, `${JSON.stringify(redactExchange(raw))}\n`);
   }
+}
+
+/** The exchanges of a traffic record (DIR/traffic.jsonl), oldest first; none while the file does not exist. */
+export function readTraffic(file: string): TrafficExchange[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as TrafficExchange);
 }
 
 export function redactExchange(raw: RawExchange): TrafficExchange {

@@ -21,6 +21,7 @@ import {
   type Route,
 } from '../arm/contract.js';
 import { MemoryResourceStore } from '../arm/memory-store.js';
+import { operationHandle } from '../arm/operations.js';
 import { DEFAULT_CONFIG } from '../config/default-config.js';
 import type { LocalAzureConfig } from '../config/types.js';
 
@@ -86,16 +87,7 @@ export class FakeOperations implements LongRunningOperations {
     const resultUrl = `${this.#baseUrl}/providers/LocalAzure/operationResults/${id}?api-version=2024-01-01`;
     this.#records.push({ id, resourceId, kind, statusUrl, resultUrl, status: 'InProgress' });
     this.#pending.push({ index: this.#records.length - 1, work });
-    return {
-      id,
-      statusUrl,
-      resultUrl,
-      headers: (options = {}) => ({
-        'Azure-AsyncOperation': statusUrl,
-        ...(options.location ? { Location: resultUrl } : {}),
-        'Retry-After': '0',
-      }),
-    };
+    return operationHandle(id, statusUrl, resultUrl, 0);
   }
 
   /** Every operation started so far, oldest first. */

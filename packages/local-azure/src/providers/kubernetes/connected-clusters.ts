@@ -482,10 +482,33 @@ function arcCluster(ctx: ProviderContext, name: string | undefined): ClusterRunt
   return runtime;
 }
 
-function adminBody(body: unknown): JsonObject {
-  if (!isObject(body))
-    throw new ArmError(400, 'InvalidRequestContent', 'The admin request body must be a JSON object.');
+function requestObject(body: unknown): JsonObject {
+  if (!isObject(body)) throw new ArmError(400, 'InvalidRequestContent', 'The request body must be a JSON object.');
   return body;
+}
+
+/**
+ * Starts or stops an Arc cluster's agents as `{ running, agentVersion? }` asks, and answers the
+ * cluster's snapshot. The admin route and the cluster's own API server (`POST {server}/agents`, the
+ * helm install of `az connectedk8s connect`) both come here.
+ */
+export function setAgents(
+  ctx: ProviderContext,
+  clusterName: string | undefined,
+  body: unknown,
+): Record<string, unknown> {
+  const runtime = arcCluster(ctx, clusterName);
+  const request = requestObject(body);
+  if (typeof request['running'] !== 'boolean') {
+    throw new ArmError(400, 'InvalidRequestContent', "'running' is required and must be true or false.");
+  }
+  const agentVersion = request['agentVersion'];
+  if (agentVersion !== undefined && (typeof agentVersion !== 'string' || !/^\d+\.\d+\.\d+$/.test(agentVersion))) {
+    throw new ArmError(400, 'InvalidRequestContent', "'agentVersion' must be a version like '1.21.10'.");
+  }
+  if (request['running']) runtime.startAgents(ctx.clock.now(), agentVersion);
+  else runtime.stopAgents(ctx.clock.now(), ctx.delayMs('connectivity'));
+  return runtime.snapshot(ctx);
 }
 
 /** Kubernetes namespace names: RFC 1123 labels. */
@@ -512,27 +535,14 @@ function adminRoutes(): NonNullable<ResourceProvider['admin']> {
     {
       method: 'POST',
       path: '/clusters/{clusterName}/agents',
-      handle: (params, body, ctx) => {
-        const runtime = arcCluster(ctx, params['clusterName']);
-        const request = adminBody(body);
-        if (typeof request['running'] !== 'boolean') {
-          throw new ArmError(400, 'InvalidRequestContent', "'running' is required and must be true or false.");
-        }
-        const agentVersion = request['agentVersion'];
-        if (agentVersion !== undefined && (typeof agentVersion !== 'string' || !/^\d+\.\d+\.\d+$/.test(agentVersion))) {
-          throw new ArmError(400, 'InvalidRequestContent', "'agentVersion' must be a version like '1.21.10'.");
-        }
-        if (request['running']) runtime.startAgents(ctx.clock.now(), agentVersion);
-        else runtime.stopAgents(ctx.clock.now(), ctx.delayMs('connectivity'));
-        return { status: 200, body: runtime.snapshot(ctx) };
-      },
+      handle: (params, body, ctx) => ({ status: 200, body: setAgents(ctx, params['clusterName'], body) }),
     },
     {
       method: 'POST',
       path: '/clusters/{clusterName}/connectivity',
       handle: (params, body, ctx) => {
         const runtime = arcCluster(ctx, params['clusterName']);
-        const status = adminBody(body)['status'];
+        const status = requestObject(body)['status'];
         if (status !== 'Offline' && status !== 'Expired' && status !== 'Connected') {
           throw new ArmError(
             400,
@@ -556,7 +566,7 @@ function adminRoutes(): NonNullable<ResourceProvider['admin']> {
       path: '/clusters/{clusterName}/namespaces',
       handle: (params, body, ctx) => {
         const runtime = declaredCluster(ctx, params['clusterName']);
-        const request = adminBody(body);
+        const request = requestObject(body);
         const names = Array.isArray(request['namespaces']) ? request['namespaces'] : [request['name']];
         if (names.length === 0 || !names.every((ns): ns is string => typeof ns === 'string' && NAMESPACE.test(ns))) {
           throw new ArmError(
@@ -574,13 +584,21 @@ function adminRoutes(): NonNullable<ResourceProvider['admin']> {
 
 // ---- seed ----
 
+/**
+ * A new Arc agent public key as `az connectedk8s connect` sends it in `agentPublicKeyCertificate`:
+ * base64 of the DER PKCS#1 RSAPublicKey (the CLI makes 4096 bits; 2048 is the least Arc takes).
+ */
+export function newAgentPublicKey(modulusLength = 2048): string {
+  return generateKeyPairSync('rsa', { modulusLength })
+    .publicKey.export({ format: 'der', type: 'pkcs1' })
+    .toString('base64');
+}
+
 let seedKey: string | undefined;
 
 /** A real agent public key for the clusters that start connected (generated once per process). */
 function seededAgentPublicKey(): string {
-  seedKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 })
-    .publicKey.export({ format: 'der', type: 'pkcs1' })
-    .toString('base64');
+  seedKey ??= newAgentPublicKey();
   return seedKey;
 }
 

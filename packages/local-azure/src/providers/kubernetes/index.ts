@@ -15,7 +15,12 @@ export {
   clusterRuntimes,
   getClusterRuntime,
 } from './cluster-runtime.js';
-export { CONNECTED_CLUSTER_API_VERSIONS, connectivityOf, readConnectedCluster } from './connected-clusters.js';
+export {
+  CONNECTED_CLUSTER_API_VERSIONS,
+  connectivityOf,
+  newAgentPublicKey,
+  readConnectedCluster,
+} from './connected-clusters.js';
 export { EXTENSION_API_VERSIONS, findAzureMlExtension } from './extensions.js';
 export { MANAGED_CLUSTER_API_VERSIONS } from './managed-clusters.js';
 

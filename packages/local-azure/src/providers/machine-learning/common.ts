@@ -78,6 +78,9 @@ export function newKey(): string {
   return randomBytes(32).toString('base64');
 }
 
+/** Who created what local Azure seeds from its config (workspaces, their default datastores). */
+export const SEEDED_BY: Caller = { clientId: 'local-azure', objectId: '', tenantId: '' };
+
 /** systemData as Azure ML writes it for the signed-in app. */
 export function systemData(caller: Caller, now: number, previous?: unknown): Json {
   const created = isObject(previous) ? previous : {};
@@ -89,6 +92,29 @@ export function systemData(caller: Caller, now: number, previous?: unknown): Jso
     lastModifiedAt: at,
     lastModifiedBy: caller.clientId,
     lastModifiedByType: 'Application',
+  };
+}
+
+/**
+ * The envelope of a tracked resource written by a PUT, as Azure ML answers it: id, name and type,
+ * location, tags, identity and kind as sent, and systemData kept from what existed. The caller adds
+ * sku and properties.
+ */
+export function trackedResource(
+  req: ArmRequest,
+  ctx: ProviderContext,
+  resource: { readonly id: string; readonly name: string; readonly type: string },
+  body: Json,
+  existing: ResourceJson | undefined,
+): ResourceJson {
+  const { id } = resource;
+  return {
+    ...resource,
+    location: body['location'],
+    tags: body['tags'] ?? {},
+    ...(body['identity'] ? { identity: renderIdentity(id, objectAt(body, 'identity'), ctx) } : {}),
+    ...(body['kind'] !== undefined ? { kind: body['kind'] } : {}),
+    systemData: systemData(req.caller, ctx.clock.now(), existing?.['systemData']),
   };
 }
 

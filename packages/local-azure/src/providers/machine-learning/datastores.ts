@@ -15,6 +15,7 @@ import {
   ok,
   requireChild,
   requireParentWorkspace,
+  SEEDED_BY,
   stringAt,
   systemData,
   userError,
@@ -78,14 +79,7 @@ export function seedDatastores(ctx: ProviderContext, workspace: ResourceJson, co
         id,
         name: store.name,
         type: DATASTORE_TYPE,
-        systemData: {
-          createdAt: new Date(ctx.clock.now()).toISOString(),
-          createdBy: 'local-azure',
-          createdByType: 'Application',
-          lastModifiedAt: new Date(ctx.clock.now()).toISOString(),
-          lastModifiedBy: 'local-azure',
-          lastModifiedByType: 'Application',
-        },
+        systemData: systemData(SEEDED_BY, ctx.clock.now()),
         properties: {
           ...(store.isDefault ? { description: 'The workspace default blob datastore (local Azure: Azurite).' } : {}),
           tags: {},

@@ -15,11 +15,11 @@ import {
   ok,
   orderBy,
   parentNotFound,
-  renderIdentity,
   requireChild,
   requireParentWorkspace,
   stringAt,
   systemData,
+  trackedResource,
   userError,
   workspaceRoute,
 } from './common.js';
@@ -233,15 +233,8 @@ function putOnlineDeployment(req: ArmRequest, ctx: ProviderContext, runtime: Dep
     }
   }
   const resource: ResourceJson = {
-    id,
-    name,
-    type: ONLINE_DEPLOYMENT_TYPE,
-    location: body['location'],
-    tags: body['tags'] ?? {},
-    ...(body['identity'] ? { identity: renderIdentity(id, objectAt(body, 'identity'), ctx) } : {}),
-    ...(body['kind'] !== undefined ? { kind: body['kind'] } : {}),
+    ...trackedResource(req, ctx, { id, name, type: ONLINE_DEPLOYMENT_TYPE }, body, existing),
     sku: body['sku'] ?? existing?.['sku'] ?? { name: 'Default', capacity: 1 },
-    systemData: systemData(req.caller, ctx.clock.now(), existing?.['systemData']),
     properties: {
       scaleSettings: { scaleType: 'Default' },
       appInsightsEnabled: false,
@@ -398,15 +391,8 @@ function putBatchDeployment(req: ArmRequest, ctx: ProviderContext) {
   if (objectAt(existing, 'properties')['provisioningState'] === 'Deleting')
     throw conflict(`Deployment '${name}' is being deleted.`);
   const resource: ResourceJson = {
-    id,
-    name,
-    type: BATCH_DEPLOYMENT_TYPE,
-    location: body['location'],
-    tags: body['tags'] ?? {},
-    ...(body['identity'] ? { identity: renderIdentity(id, objectAt(body, 'identity'), ctx) } : {}),
-    ...(body['kind'] !== undefined ? { kind: body['kind'] } : {}),
+    ...trackedResource(req, ctx, { id, name, type: BATCH_DEPLOYMENT_TYPE }, body, existing),
     ...(body['sku'] !== undefined ? { sku: body['sku'] } : {}),
-    systemData: systemData(req.caller, ctx.clock.now(), existing?.['systemData']),
     properties: {
       errorThreshold: -1,
       loggingLevel: 'Info',

@@ -21,6 +21,7 @@ import {
   requireParentWorkspace,
   stringAt,
   systemData,
+  trackedResource,
   userError,
   workspaceGuid,
   workspaceRoute,
@@ -196,15 +197,10 @@ function putOnlineEndpoint(req: ArmRequest, ctx: ProviderContext) {
 
   const { keys, ...rest } = properties;
   const resource: ResourceJson = {
-    id,
-    name,
-    type: ONLINE_ENDPOINT_TYPE,
-    location: body['location'],
-    tags: body['tags'] ?? {},
+    ...trackedResource(req, ctx, { id, name, type: ONLINE_ENDPOINT_TYPE }, body, existing),
+    // an online endpoint always has an identity: system-assigned unless the request says otherwise
     identity: renderIdentity(id, body['identity'] ? objectAt(body, 'identity') : { type: 'SystemAssigned' }, ctx),
-    ...(body['kind'] !== undefined ? { kind: body['kind'] } : {}),
     ...(body['sku'] !== undefined ? { sku: body['sku'] } : {}),
-    systemData: systemData(req.caller, ctx.clock.now(), existing?.['systemData']),
     properties: {
       ...rest,
       compute: compute.id,
@@ -245,15 +241,8 @@ function putBatchEndpoint(req: ArmRequest, ctx: ProviderContext) {
   }
   const { keys: _keys, ...rest } = properties;
   const resource: ResourceJson = {
-    id,
-    name,
-    type: BATCH_ENDPOINT_TYPE,
-    location: body['location'],
-    tags: body['tags'] ?? {},
-    ...(body['identity'] ? { identity: renderIdentity(id, objectAt(body, 'identity'), ctx) } : {}),
-    ...(body['kind'] !== undefined ? { kind: body['kind'] } : {}),
+    ...trackedResource(req, ctx, { id, name, type: BATCH_ENDPOINT_TYPE }, body, existing),
     ...(body['sku'] !== undefined ? { sku: body['sku'] } : {}),
-    systemData: systemData(req.caller, ctx.clock.now(), existing?.['systemData']),
     properties: {
       ...rest,
       scoringUri: `${ctx.baseUrl}/batchEndpoints/${workspaceGuid(workspace)}/${name}/jobs`,
