@@ -4,13 +4,14 @@
  * "does not exist"; every other failure is an ArmRequestError with a hint.
  */
 import {
-  ArmRequestError,
   type AzureClients,
   type Clock,
   type ClusterRef,
+  clusterExtensionArgs,
   explainArmError,
   isNotFound,
   type Sleep,
+  toArmError,
   type WorkspaceRef,
   waitForOperation,
 } from '@arc-ml/azure';
@@ -69,9 +70,6 @@ type MachineLearningClient = ReturnType<AzureClients['machineLearning']>;
 type ComputeResource = Awaited<ReturnType<MachineLearningClient['computeOperations']['get']>>;
 type ComputeBody = Parameters<MachineLearningClient['computeOperations']['beginCreateOrUpdate']>[3];
 
-const ARC = { rp: 'Microsoft.Kubernetes', type: 'connectedClusters' } as const;
-const AKS = { rp: 'Microsoft.ContainerService', type: 'managedClusters' } as const;
-
 export function sdkAzurePort(clients: AzureClients, options: SdkPortOptions = {}): AzurePort {
   const ml = (workspace: WorkspaceRef) => clients.machineLearning(workspace.subscriptionId);
   const waitOptions = (wait: OperationWait) => ({
@@ -91,7 +89,7 @@ export function sdkAzurePort(clients: AzureClients, options: SdkPortOptions = {}
         );
       } catch (error) {
         if (isNotFound(error)) return undefined;
-        throw armFailure(error, `reading compute ${name} of workspace ${workspace.workspaceName}`);
+        throw toArmError(error, `reading compute ${name} of workspace ${workspace.workspaceName}`);
       }
     },
 
@@ -102,7 +100,7 @@ export function sdkAzurePort(clients: AzureClients, options: SdkPortOptions = {}
         // AzureML Compute Operator may write computes without reading the workspace: Azure ML then
         // places the compute in the workspace's region by itself.
         if (explainArmError(error).statusCode === 403) return undefined;
-        throw armFailure(error, `reading workspace ${workspace.workspaceName}`);
+        throw toArmError(error, `reading workspace ${workspace.workspaceName}`);
       }
     },
 
@@ -114,17 +112,16 @@ export function sdkAzurePort(clients: AzureClients, options: SdkPortOptions = {}
         return { connectivityStatus: found.connectivityStatus, provisioningState: found.provisioningState };
       } catch (error) {
         if (isNotFound(error)) return undefined;
-        throw armFailure(error, `reading connected cluster ${cluster.clusterName}`);
+        throw toArmError(error, `reading connected cluster ${cluster.clusterName}`);
       }
     },
 
     async listClusterExtensions(cluster) {
-      const { rp, type } = cluster.kind === 'connected' ? ARC : AKS;
       const extensions: ExtensionState[] = [];
       try {
         const pages = clients
           .kubernetesConfiguration(cluster.subscriptionId)
-          .extensions.list(cluster.resourceGroup, rp, type, cluster.clusterName);
+          .extensions.list(...clusterExtensionArgs(cluster));
         for await (const extension of pages) {
           extensions.push({
             name: extension.name ?? '',
@@ -138,7 +135,7 @@ export function sdkAzurePort(clients: AzureClients, options: SdkPortOptions = {}
         // Listing below a cluster that does not exist answers 404 (ParentResourceNotFound).
         const explained = explainArmError(error);
         if (explained.statusCode === 404 && explained.code !== 'SubscriptionNotFound') return undefined;
-        throw armFailure(error, `listing the extensions of cluster ${cluster.clusterName}`);
+        throw toArmError(error, `listing the extensions of cluster ${cluster.clusterName}`);
       }
     },
 
@@ -162,14 +159,6 @@ export function sdkAzurePort(clients: AzureClients, options: SdkPortOptions = {}
       await waitForOperation(`detach compute ${name}`, poller, waitOptions(wait));
     },
   };
-}
-
-/**
- * An SDK failure explained (code, message, hint). The SDK error is not kept as the cause: the
- * explanation already carries its message, and a cause would print it a second time.
- */
-function armFailure(error: unknown, doing: string): ArmRequestError {
-  return new ArmRequestError(explainArmError(error), doing);
 }
 
 /** The parts of a compute resource this action reads, whatever its type. */

@@ -6,6 +6,7 @@ import {
   InvalidResourceIdError,
   parseClusterId,
   readSignInSettings,
+  resourceGroupNameRule,
   type WorkspaceRef,
 } from '@arc-ml/azure';
 import type { Identity } from './attachment.js';
@@ -39,12 +40,6 @@ export const COMPUTE_NAME_RULE = allOf(
   ),
 );
 
-/** Resource group names: 1–90 letters, digits, '_', '-', '.', '(' and ')', not ending with '.'. */
-const RESOURCE_GROUP_RULE = allOf(
-  lengthBetween(1, 90),
-  pattern(/^[-\w.()]*[-\w()]$/, "letters, digits, '_', '-', '.', '(' and ')', not ending with '.'"),
-);
-
 /** The workspace name pattern of the Azure ML REST API. */
 const WORKSPACE_RULE = pattern(
   /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/,
@@ -59,7 +54,7 @@ const NAMESPACE_RULE = pattern(
 
 export function getInputs(read: InputReader = actionInputs()): AttachSettings {
   const signIn = readSignInSettings(read);
-  const resourceGroup = read.required('resource-group', RESOURCE_GROUP_RULE);
+  const resourceGroup = read.required('resource-group', resourceGroupNameRule);
   const workspaceName = read.required('workspace', WORKSPACE_RULE);
   const computeName = read.required('compute-name', COMPUTE_NAME_RULE);
   const cluster = readClusterId(read);

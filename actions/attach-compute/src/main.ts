@@ -10,6 +10,7 @@ import {
   ARC_ML_ACTIONS_VERSION,
   actionIO,
   createProgress,
+  formatDurationInput,
   printPlan,
 } from '@arc-ml/actions-kit';
 import {
@@ -54,7 +55,7 @@ export function defaultDeps(): Deps {
     async connect(signIn) {
       const { clients } = await connectToAzure(signIn, {
         userAgent: { version: ARC_ML_ACTIONS_VERSION, action: ACTION },
-        logger: { debug: (line) => io.log.debug(line), info: (line) => io.log.info(line) },
+        logger: io.log,
       });
       return sdkAzurePort(clients);
     },
@@ -175,7 +176,7 @@ function planSteps(settings: AttachSettings, detachFirst: boolean): string[] {
     `attach ${kind} ${cluster.clusterName} to workspace ${workspace.workspaceName} as Kubernetes compute ${computeName}` +
       ` (namespace ${settings.namespace}; instance types ${types.length > 0 ? types.join(', ') : `Azure ML's ${AZURE_DEFAULT_INSTANCE_TYPE}`};` +
       ` default ${settings.defaultInstanceType ?? AZURE_DEFAULT_INSTANCE_TYPE}; identity ${settings.identity})`,
-    `wait until the compute is Succeeded (at most ${formatMinutes(settings.timeoutMs)} in all)`,
+    `wait until the compute is Succeeded (at most ${formatDurationInput(settings.timeoutMs)} in all)`,
   ];
 }
 
@@ -241,13 +242,10 @@ function operationProgress(
   };
 }
 
-/**
- * An operation failure as an ActionError: its own hint (e.g. which role is missing) or else `hint`.
- * Its SDK cause is left out: the message already says what it said.
- */
+/** An operation failure as an ActionError: its own hint (e.g. which role is missing) or else `hint`. */
 function withHint(error: unknown, hint: string): unknown {
   if (!(error instanceof OperationFailedError)) return error;
-  return new ActionError(error.message, { hint: error.hint ?? hint });
+  return new ActionError(error.message, { hint: error.hint ?? hint, cause: error });
 }
 
 function remaining(deadline: number, clock: Clock): number {
@@ -256,8 +254,4 @@ function remaining(deadline: number, clock: Clock): number {
 
 function bullets(lines: readonly string[]): string {
   return lines.map((line) => `  - ${line}`).join('\n');
-}
-
-function formatMinutes(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
 }

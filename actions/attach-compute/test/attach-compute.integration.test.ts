@@ -1,20 +1,17 @@
 // Runs the built bundle (actions/attach-compute/dist/index.js) as the runner does, against local
 // Azure started in this process, and reads its outputs, summary, annotations and the ARM traffic.
 
-import type { TrafficExchange } from '@arc-ml/local-azure';
-import { type ActionRunResult, runActionBundle, runArmContractCheck } from '@arc-ml/test-support';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  type ActionTestAzure,
+  type ActionTestRun,
   armRequests,
   armWrites,
-  describeExchange,
-  RG,
-  startTestAzure,
-  type TestAzure,
-  WORKSPACE,
-} from './local-azure-setup.js';
+  runArmContractCheck,
+} from '@arc-ml/test-support';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describeExchange, RG, startTestAzure, WORKSPACE } from './local-azure-setup.js';
 
-let local: TestAzure;
+let local: ActionTestAzure;
 
 beforeAll(async () => {
   local = await startTestAzure();
@@ -24,25 +21,16 @@ afterAll(async () => {
   await local?.stop();
 });
 
-interface Run extends ActionRunResult {
-  /** What this run sent to local Azure. */
-  readonly traffic: TrafficExchange[];
-}
+type Run = ActionTestRun;
 
-async function attachCompute(inputs: Record<string, string>): Promise<Run> {
-  const before = local.traffic().length;
-  const result = await runActionBundle({
-    action: 'attach-compute',
-    inputs: { 'resource-group': RG, workspace: WORKSPACE, ...inputs },
-    env: local.azure.env,
-  });
-  return { ...result, traffic: local.traffic().slice(before) };
+function attachCompute(inputs: Record<string, string>): Promise<Run> {
+  return local.runAction('attach-compute', { 'resource-group': RG, workspace: WORKSPACE, ...inputs });
 }
 
 function arcInputs(computeName: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     'compute-name': computeName,
-    'cluster-id': local.clusterId('arc', 'arc-k3s'),
+    'cluster-id': local.clusterId('connected', 'arc-k3s'),
     'instance-types': 'actions/attach-compute/test/fixtures/instance-types.yml',
     'default-instance-type': 'cpu-small',
     ...extra,
@@ -78,7 +66,7 @@ describe('attach-compute on an Arc cluster', () => {
     expect(attached.properties).toMatchObject({
       computeType: 'Kubernetes',
       provisioningState: 'Succeeded',
-      resourceId: local.clusterId('arc', 'arc-k3s'),
+      resourceId: local.clusterId('connected', 'arc-k3s'),
       properties: { namespace: 'default', defaultInstanceType: 'cpu-small' },
     });
   });
@@ -141,7 +129,11 @@ describe('attach-compute on an Arc cluster', () => {
 
 describe('attach-compute on an AKS cluster', () => {
   it("attaches with a system identity and Azure ML's default instance type, then finds nothing to change", async () => {
-    const inputs = { 'compute-name': 'aks-k8s', 'cluster-id': local.clusterId('aks', 'aks-ml'), identity: 'system' };
+    const inputs = {
+      'compute-name': 'aks-k8s',
+      'cluster-id': local.clusterId('managed', 'aks-ml'),
+      identity: 'system',
+    };
 
     const first = await attachCompute(inputs);
     expect(first.failure).toBeUndefined();
@@ -155,7 +147,7 @@ describe('attach-compute on an AKS cluster', () => {
       identity: { type: 'SystemAssigned' },
       properties: {
         computeType: 'Kubernetes',
-        resourceId: local.clusterId('aks', 'aks-ml'),
+        resourceId: local.clusterId('managed', 'aks-ml'),
         properties: { namespace: 'default' },
       },
     });
@@ -226,28 +218,28 @@ describe('attach-compute checks the cluster before writing', () => {
   it.each([
     [
       'has no AzureML extension',
-      'arc',
+      'connected',
       'arc-bare',
       'cluster arc-bare has no Azure Machine Learning extension (Microsoft.AzureML.Kubernetes)',
       'hint: Run the install-azureml-extension action on this cluster first',
     ],
     [
       'has a Failed AzureML extension',
-      'aks',
+      'managed',
       'aks-broken',
       'the Azure Machine Learning extension "azureml" on cluster aks-broken is Failed, not Succeeded',
       'install-azureml-extension',
     ],
     [
       'is Offline',
-      'arc',
+      'connected',
       'arc-down',
       'the Arc connected cluster arc-down is Offline, not Connected',
       'run connect-arc',
     ],
     [
       'does not exist',
-      'arc',
+      'connected',
       'arc-missing',
       'the Arc connected cluster arc-missing was not found in resource group arc-ml-rg',
       'hint: Run the connect-arc action first',

@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import { attachBody, attachmentDifferences, type DesiredAttachment, type InstanceTypeBody } from '../src/attachment.js';
 import { computeState as fromAzure } from '../src/azure-port.js';
 import { parseInstanceTypes } from '../src/instance-types.js';
-import { AKS_ID, ARC_ID, computeState, SMALL_AS_AZURE_ANSWERS } from './fake-azure.js';
+import { AKS_ID, ARC_ID, computeState, SMALL_AS_AZURE_ANSWERS, SMALL_ATTACHMENT } from './fake-azure.js';
 
 function desired(overrides: Partial<DesiredAttachment> = {}, instanceTypes = SMALL): DesiredAttachment {
   return {
@@ -26,17 +26,7 @@ describe('the attach request', () => {
     expect(attachBody(desired({ identity: 'system' }), 'eastus')).toEqual({
       location: 'eastus',
       identity: { type: 'SystemAssigned' },
-      properties: {
-        computeType: 'Kubernetes',
-        resourceId: ARC_ID,
-        properties: {
-          namespace: 'default',
-          defaultInstanceType: 'small',
-          instanceTypes: {
-            small: { resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } } },
-          },
-        },
-      },
+      properties: SMALL_ATTACHMENT,
     });
   });
 

@@ -33,6 +33,19 @@ export const INPUTS: Readonly<Record<string, string>> = {
   'default-instance-type': 'small',
 };
 
+/** The Kubernetes compute the attach request of INPUTS describes (its `properties`). */
+export const SMALL_ATTACHMENT = {
+  computeType: 'Kubernetes',
+  resourceId: ARC_ID,
+  properties: {
+    namespace: 'default',
+    defaultInstanceType: 'small',
+    instanceTypes: {
+      small: { resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } } },
+    },
+  },
+};
+
 /** The instance types of INPUTS as Azure answers them: other spellings, nulls, its own default type added. */
 export const SMALL_AS_AZURE_ANSWERS: Record<string, InstanceTypeBody> = {
   defaultinstancetype: {

@@ -2,7 +2,16 @@ import { ActionError, InputError } from '@arc-ml/actions-kit';
 import { explainArmError, OperationFailedError } from '@arc-ml/azure';
 import { describe, expect, it } from '@jest/globals';
 import { run } from '../src/main.js';
-import { AKS_ID, ARC_ID, COMPUTE_ID, computeState, fakeAzure, INPUTS, testDeps } from './fake-azure.js';
+import {
+  AKS_ID,
+  ARC_ID,
+  COMPUTE_ID,
+  computeState,
+  fakeAzure,
+  INPUTS,
+  SMALL_ATTACHMENT,
+  testDeps,
+} from './fake-azure.js';
 
 describe('attach-compute', () => {
   it('does nothing when the compute is already attached with the same settings, after one read', async () => {
@@ -37,17 +46,7 @@ describe('attach-compute', () => {
     expect(azure.attachBodies).toEqual([
       {
         location: 'eastus',
-        properties: {
-          computeType: 'Kubernetes',
-          resourceId: ARC_ID,
-          properties: {
-            namespace: 'default',
-            defaultInstanceType: 'small',
-            instanceTypes: {
-              small: { resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } } },
-            },
-          },
-        },
+        properties: SMALL_ATTACHMENT,
       },
     ]);
     const plan = deps.io.log.lines.findIndex((line) => line.message.startsWith('attach-compute will:'));

@@ -1,10 +1,14 @@
 // The few Resource Manager calls connect-arc makes, behind a small interface so tests pass a fake:
 // read a connected cluster, read a managed (AKS) cluster, and merge tags into a connected cluster.
 
-import { type AzureClients, isNotFound, managedClusterId, toArmError } from '@arc-ml/azure';
-
-/** The AKS api-version read through the generic resources API (@azure/arm-containerservice is not used). */
-export const AKS_API_VERSION = '2024-09-01';
+import {
+  type AzureClients,
+  getManagedCluster,
+  isNotFound,
+  type ManagedClusterInfo,
+  managedClusterId,
+  toArmError,
+} from '@arc-ml/azure';
 
 export interface ConnectedCluster {
   readonly id: string;
@@ -23,16 +27,8 @@ export interface ConnectedCluster {
   readonly managedIdentityCertificateExpirationTime?: Date;
 }
 
-export interface ManagedCluster {
-  readonly id: string;
-  readonly name: string;
-  readonly location: string;
-  readonly provisioningState?: string;
-  /** `Running` or `Stopped`. */
-  readonly powerState?: string;
-  readonly kubernetesVersion?: string;
-  readonly nodeCount?: number;
-}
+/** An AKS managed cluster, read through the generic resources API (no ContainerService SDK here). */
+export type ManagedCluster = ManagedClusterInfo;
 
 export interface ClusterPort {
   /** The connected cluster, or undefined when it does not exist (404). */
@@ -59,12 +55,9 @@ export function clusterPort(clients: AzureClients): ClusterPort {
       }
     },
     async getManagedCluster(resourceGroup, name) {
-      // getById puts the id after a slash of its own: pass it without the leading one.
-      const id = managedClusterId(clients.subscriptionId, resourceGroup, name).replace(/^\/+/, '');
       try {
-        return fromManaged(await clients.resources().resources.getById(id, AKS_API_VERSION));
+        return await getManagedCluster(clients, managedClusterId(clients.subscriptionId, resourceGroup, name));
       } catch (error) {
-        if (isNotFound(error)) return undefined;
         throw toArmError(error, `reading AKS cluster ${name} in ${resourceGroup}`);
       }
     },
@@ -115,36 +108,6 @@ function fromConnected(c: SdkConnectedCluster): ConnectedCluster {
     ...optional('totalCoreCount', c.totalCoreCount),
     ...optional('lastConnectivityTime', c.lastConnectivityTime),
     ...optional('managedIdentityCertificateExpirationTime', c.managedIdentityCertificateExpirationTime),
-  };
-}
-
-interface GenericResource {
-  id?: string;
-  name?: string;
-  location?: string;
-  properties?: unknown;
-}
-
-function fromManaged(r: GenericResource): ManagedCluster {
-  const p = (typeof r.properties === 'object' && r.properties !== null ? r.properties : {}) as {
-    provisioningState?: unknown;
-    powerState?: { code?: unknown };
-    currentKubernetesVersion?: unknown;
-    kubernetesVersion?: unknown;
-    agentPoolProfiles?: { count?: unknown }[];
-  };
-  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-  const nodes = Array.isArray(p.agentPoolProfiles)
-    ? p.agentPoolProfiles.reduce((sum, pool) => sum + (typeof pool.count === 'number' ? pool.count : 0), 0)
-    : undefined;
-  return {
-    id: r.id ?? '',
-    name: r.name ?? '',
-    location: r.location ?? '',
-    ...optional('provisioningState', text(p.provisioningState)),
-    ...optional('powerState', text(p.powerState?.code)),
-    ...optional('kubernetesVersion', text(p.currentKubernetesVersion) ?? text(p.kubernetesVersion)),
-    ...optional('nodeCount', nodes),
   };
 }
 

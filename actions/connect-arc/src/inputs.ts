@@ -12,7 +12,7 @@ import {
   pattern,
   quoteValue,
 } from '@arc-ml/actions-kit';
-import { type AzureSignInSettings, readSignInSettings } from '@arc-ml/azure';
+import { type AzureSignInSettings, readSignInSettings, resourceGroupNameRule } from '@arc-ml/azure';
 import { type Kubeconfig, readKubeconfig } from './kubeconfig.js';
 
 export const CLUSTER_TYPES = ['auto', 'connected', 'aks'] as const;
@@ -50,12 +50,6 @@ export interface ConnectSettings {
   readonly secrets: readonly string[];
 }
 
-/** Azure resource group names: 1–90 letters, digits, `-_.()`, not ending in a period. */
-export const resourceGroupRule = allOf(
-  lengthBetween(1, 90),
-  pattern(/^[-\w.()]*[-\w()]$/, "letters, digits, '-', '_', '.', '(' or ')', not ending in '.'"),
-);
-
 /** Connected cluster names (AKS names are a subset): 1–63 letters, digits, `-_.`, alphanumeric at both ends. */
 export const clusterNameRule = allOf(
   lengthBetween(1, 63),
@@ -77,7 +71,7 @@ export function getInputs(
 ): Readonly<ConnectSettings> {
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
   const signIn = readSignInSettings(read, env);
-  const resourceGroup = read.required('resource-group', resourceGroupRule);
+  const resourceGroup = read.required('resource-group', resourceGroupNameRule);
   const clusterName = read.required('cluster-name', clusterNameRule);
   const clusterType = read.enumOf('cluster-type', CLUSTER_TYPES, 'auto');
   const location = read.optional('location', locationRule)?.replace(/\s+/g, '').toLowerCase();

@@ -278,7 +278,7 @@ function waitDeps(deps: Deps, azure: AzureSide) {
 async function connectWithOidc(signIn: AzureSignInSettings, log: Logger): Promise<AzureSide> {
   const { cloud, clients } = await connectToAzure(signIn, {
     userAgent: { version: ARC_ML_ACTIONS_VERSION, action: 'connect-arc' },
-    logger: { debug: (message) => log.debug(message), info: (message) => log.info(message) },
+    logger: log,
   });
   return {
     cloud,

@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ActionIO } from '@arc-ml/actions-kit';
+import { type ActionIO, formatDurationInput } from '@arc-ml/actions-kit';
 import type { AzureCloud } from '@arc-ml/azure';
 import { type AzArg, type AzCli, type AzCommand, runOrFail } from './az-cli.js';
 import type { ConnectSettings } from './inputs.js';
@@ -34,12 +34,8 @@ export function onboardingPlan(settings: ConnectSettings, cloud: AzureCloud): st
     `sign the Azure CLI in to ${cloud.name} as ${settings.signIn.clientId}, with its own configuration under RUNNER_TEMP`,
     'add the connectedk8s CLI extension if it is missing',
     `onboard ${settings.clusterName} to Azure Arc in resource group ${settings.resourceGroup} (${where}) with az connectedk8s connect, through the kubeconfig's context "${kube?.context ?? ''}" (API server ${kube?.server ?? ''})${proxy}`,
-    `wait up to ${minutes(settings.timeoutMs)} for connectivity status Connected`,
+    `wait up to ${formatDurationInput(settings.timeoutMs)} for connectivity status Connected`,
   ];
-}
-
-function minutes(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
 }
 
 /** Runs the az steps; throws an ActionError naming the step that failed. Cleans up its files always. */

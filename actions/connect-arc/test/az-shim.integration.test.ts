@@ -3,11 +3,11 @@
 // and connectedk8s connect against local Azure.
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARM_AUDIENCE, DEFAULT_CONFIG } from '@arc-ml/local-azure';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { arcCluster, armExchanges, type Fixture, RG, startFixture } from './local-azure-fixture.js';
+import { arcCluster, type Fixture, RG, startFixture } from './local-azure-fixture.js';
 
 let f: Fixture;
 
@@ -44,33 +44,36 @@ function configDir(): string {
   return mkdtempSync(join(f.stateDir, 'azure-config-'));
 }
 
-/** A config dir signed in to local Azure (custom cloud registered and selected, subscription set). */
-async function signedIn(): Promise<string> {
-  const dir = configDir();
+/** Registers local Azure as the custom cloud `Local` and selects it. */
+async function useLocalCloud(dir: string): Promise<void> {
   for (const args of [
-    ['cloud', 'register', '--name', 'Local', '--endpoint-resource-manager', f.la.armEndpoint],
+    ['cloud', 'register', '--name', 'Local', '--endpoint-resource-manager', f.azure.armEndpoint],
     ['cloud', 'set', '--name', 'Local'],
   ]) {
     expect(await az(dir, ...args)).toMatchObject({ code: 0 });
   }
-  const token = await f.la.admin.mintIdToken();
-  const login = await az(
-    dir,
-    'login',
-    '--service-principal',
-    '-u',
-    f.la.clientId,
-    '-t',
-    f.la.tenantId,
-    '--federated-token',
-    token,
-    '--allow-no-subscriptions',
-    '-o',
-    'none',
-  );
-  expect(login).toMatchObject({ code: 0, stdout: '' });
-  expect(await az(dir, 'account', 'set', '--subscription', f.la.subscriptionId)).toMatchObject({ code: 0 });
+}
+
+/** `az login` as the app, with a federated token, as connect-arc signs the CLI in. */
+function login(dir: string, token: string, ...extra: string[]): Promise<AzRun> {
+  const app = ['-u', f.azure.clientId, '-t', f.azure.tenantId];
+  return az(dir, 'login', '--service-principal', ...app, '--federated-token', token, ...extra);
+}
+
+/** A config dir signed in to local Azure (custom cloud registered and selected, subscription set). */
+async function signedIn(): Promise<string> {
+  const dir = configDir();
+  await useLocalCloud(dir);
+  const token = await f.azure.admin.mintIdToken();
+  expect(await login(dir, token, '--allow-no-subscriptions', '-o', 'none')).toMatchObject({ code: 0, stdout: '' });
+  expect(await az(dir, 'account', 'set', '--subscription', f.azure.subscriptionId)).toMatchObject({ code: 0 });
   return dir;
+}
+
+/** `az connectedk8s connect` for a declared cluster, with the kubeconfig local Azure wrote for it. */
+function connect(dir: string, cluster: string, group: string, ...extra: string[]): Promise<AzRun> {
+  const kubeconfig = f.kubeconfigFor(cluster);
+  return az(dir, 'connectedk8s', 'connect', '-n', cluster, '-g', group, '--kube-config', kubeconfig, ...extra);
 }
 
 describe("local Azure's az shim", () => {
@@ -106,10 +109,7 @@ describe("local Azure's az shim", () => {
 
   it('registers a custom cloud from its metadata endpoint', async () => {
     const dir = configDir();
-    expect(
-      await az(dir, 'cloud', 'register', '--name', 'Local', '--endpoint-resource-manager', f.la.armEndpoint),
-    ).toMatchObject({ code: 0 });
-    expect(await az(dir, 'cloud', 'set', '--name', 'Local')).toMatchObject({ code: 0 });
+    await useLocalCloud(dir);
 
     const shown = JSON.parse((await az(dir, 'cloud', 'show')).stdout) as {
       name: string;
@@ -118,12 +118,12 @@ describe("local Azure's az shim", () => {
     };
     expect(shown).toMatchObject({ name: 'Local', isActive: true });
     expect(shown.endpoints).toMatchObject({
-      activeDirectory: f.la.baseUrl,
+      activeDirectory: f.azure.baseUrl,
       activeDirectoryResourceId: ARM_AUDIENCE,
-      resourceManager: `${f.la.baseUrl}/`,
+      resourceManager: `${f.azure.baseUrl}/`,
     });
     expect(
-      await az(dir, 'cloud', 'register', '--name', 'Local', '--endpoint-resource-manager', f.la.armEndpoint),
+      await az(dir, 'cloud', 'register', '--name', 'Local', '--endpoint-resource-manager', f.azure.armEndpoint),
     ).toMatchObject({
       code: 1,
       stderr: "ERROR: The cloud 'Local' is already registered.\n",
@@ -145,10 +145,10 @@ describe("local Azure's az shim", () => {
     const dir = await signedIn();
     const account = JSON.parse((await az(dir, 'account', 'show')).stdout) as Record<string, unknown>;
     expect(account).toMatchObject({
-      id: f.la.subscriptionId,
-      tenantId: f.la.tenantId,
+      id: f.azure.subscriptionId,
+      tenantId: f.azure.tenantId,
       isDefault: true,
-      user: { name: f.la.clientId, type: 'servicePrincipal' },
+      user: { name: f.azure.clientId, type: 'servicePrincipal' },
     });
     expect(await az(dir, 'account', 'set', '--subscription', '00000000-0000-4000-8000-000000000bad')).toMatchObject({
       code: 1,
@@ -169,87 +169,39 @@ describe("local Azure's az shim", () => {
     ],
   ])('fails to sign in with %s, printing Entra refusal', async (_case, spec, message) => {
     const dir = configDir();
-    await az(dir, 'cloud', 'register', '--name', 'Local', '--endpoint-resource-manager', f.la.armEndpoint);
-    await az(dir, 'cloud', 'set', '--name', 'Local');
-    const token = await f.la.admin.mintIdToken(spec);
+    await useLocalCloud(dir);
+    const token = await f.azure.admin.mintIdToken(spec);
 
-    const login = await az(
-      dir,
-      'login',
-      '--service-principal',
-      '-u',
-      f.la.clientId,
-      '-t',
-      f.la.tenantId,
-      '--federated-token',
-      token,
-    );
+    const result = await login(dir, token);
 
-    expect(login.code).toBe(1);
-    expect(login.stderr).toMatch(message);
-    expect(login.stderr).not.toContain(token);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toContain(token);
   });
 
   it('refuses connectedk8s before the extension is added, and before sign-in', async () => {
     const dir = configDir();
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, f.kubeconfig('arc-shim'));
-    const withoutExtension = await az(
-      dir,
-      'connectedk8s',
-      'connect',
-      '-n',
-      'arc-shim',
-      '-g',
-      RG,
-      '--kube-config',
-      kubeconfig,
-    );
+    const withoutExtension = await connect(dir, 'arc-shim', RG);
     expect(withoutExtension).toMatchObject({ code: 2 });
     expect(withoutExtension.stderr).toContain('az extension add -n connectedk8s');
 
     await az(dir, 'extension', 'add', '--name', 'connectedk8s');
-    const notSignedIn = await az(
-      dir,
-      'connectedk8s',
-      'connect',
-      '-n',
-      'arc-shim',
-      '-g',
-      RG,
-      '--kube-config',
-      kubeconfig,
-    );
+    const notSignedIn = await connect(dir, 'arc-shim', RG);
     expect(notSignedIn).toMatchObject({ code: 1, stderr: "ERROR: Please run 'az login' to setup account.\n" });
   });
 
   it('connects a cluster: RSA agent key, the resource, its operation followed through throttling, then the agents', async () => {
     const dir = await signedIn();
     await az(dir, 'extension', 'add', '--name', 'connectedk8s');
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, f.kubeconfig('arc-throttled'));
-    await f.la.admin.setFaults({
+    await f.azure.admin.setFaults({
       throttle: { path: 'connectedClusters/arc-throttled$', times: 1, retryAfterSeconds: 1 },
     });
-    const before = f.traffic().length;
+    const before = f.mark();
     let result: AzRun;
     try {
-      result = await az(
-        dir,
-        'connectedk8s',
-        'connect',
-        '-n',
-        'arc-throttled',
-        '-g',
-        RG,
-        '--kube-config',
-        kubeconfig,
-        '--tags',
-        'a=1',
-        'b=2',
-      );
+      result = await connect(dir, 'arc-throttled', RG, '--tags', 'a=1', 'b=2');
     } finally {
-      await f.la.admin.clearFaults();
+      await f.azure.admin.clearFaults();
     }
 
     expect(result.stderr).toContain('This operation might take a while');
@@ -266,24 +218,14 @@ describe("local Azure's az shim", () => {
       tags: { a: '1', b: '2' },
     });
     expect(cluster.properties['provisioningState']).toBe('Succeeded');
-    const calls = armExchanges(f.traffic().slice(before)).map((t) => `${t.method} ${t.status}`);
+    const calls = f.armRequestsSince(before).map((t) => `${t.method} ${t.status}`);
     expect(calls.slice(0, 4)).toEqual(['GET 200', 'GET 429', 'GET 404', 'PUT 201']);
-    expect(f.clusterApiCalls).toContainEqual({
+    expect(f.clusterApiCalls()).toContainEqual({
       cluster: 'arc-throttled',
       body: { running: true, agentVersion: '1.21.10' },
     });
 
-    const again = await az(
-      dir,
-      'connectedk8s',
-      'connect',
-      '-n',
-      'arc-throttled',
-      '-g',
-      RG,
-      '--kube-config',
-      kubeconfig,
-    );
+    const again = await connect(dir, 'arc-throttled', RG);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(
       /^ERROR: The connected cluster resource arc-throttled already exists in the resource group arc-ml-rg/m,
@@ -293,20 +235,8 @@ describe("local Azure's az shim", () => {
   it('prints ARM errors as az does, e.g. a resource group the caller may not read', async () => {
     const dir = await signedIn();
     await az(dir, 'extension', 'add', '--name', 'connectedk8s');
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, f.kubeconfig('arc-shim'));
 
-    const result = await az(
-      dir,
-      'connectedk8s',
-      'connect',
-      '-n',
-      'arc-shim',
-      '-g',
-      'no-access-rg',
-      '--kube-config',
-      kubeconfig,
-    );
+    const result = await connect(dir, 'arc-shim', 'no-access-rg');
 
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(

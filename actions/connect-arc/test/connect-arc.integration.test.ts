@@ -4,9 +4,15 @@
 import { createPublicKey } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { DEFAULT_CONFIG } from '@arc-ml/local-azure';
-import { contractCheckerAvailable, runArmContractCheck } from '@arc-ml/test-support';
+import {
+  armRequests,
+  armWrites,
+  contractCheckerAvailable,
+  runArmContractCheck,
+  visibleLog,
+} from '@arc-ml/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { arcCluster, armExchanges, armWrites, type Fixture, RG, startFixture } from './local-azure-fixture.js';
+import { arcCluster, type Fixture, RG, startFixture } from './local-azure-fixture.js';
 
 const AKS = DEFAULT_CONFIG.clusters.find((c) => c.kind === 'aks')!;
 const CLUSTERS = [
@@ -74,7 +80,7 @@ describe('connect-arc against local Azure', () => {
     });
     expect(key.asymmetricKeyDetails?.modulusLength).toBe(4096);
     // The agents were installed through the kubeconfig's API server.
-    expect(f.clusterApiCalls).toEqual([{ cluster: 'arc-k3s', body: { running: true, agentVersion: '1.21.10' } }]);
+    expect(f.clusterApiCalls()).toEqual([{ cluster: 'arc-k3s', body: { running: true, agentVersion: '1.21.10' } }]);
 
     // Plan before the write; the CLI steps; progress from Connecting to Connected.
     const log = result.stdout;
@@ -88,10 +94,7 @@ describe('connect-arc against local Azure', () => {
     expect(result.summary).toContain('onboarded with az connectedk8s connect');
 
     // Secrets: the kubeconfig token and the ID token appear only in ::add-mask:: commands; no temp files stay.
-    const printed = log
-      .split('\n')
-      .filter((line) => !line.startsWith('::add-mask::'))
-      .join('\n');
+    const printed = visibleLog(result);
     expect(printed).not.toContain(token);
     expect(printed).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/);
     expect(log).toContain(`::add-mask::${token}`);
@@ -110,7 +113,7 @@ describe('connect-arc against local Azure', () => {
     expect(result.outputs['changed']).toBe('false');
     expect(result.outputs['connectivity-status']).toBe('Connected');
     expect(armWrites(traffic)).toEqual([]);
-    expect(armExchanges(traffic).map((t) => `${t.method} ${t.status}`)).toEqual(['GET 200']);
+    expect(armRequests(traffic).map((t) => `${t.method} ${t.status}`)).toEqual(['GET 200']);
     expect(result.stdout).not.toContain('[command]az');
     expect(result.stdout).toContain('already connected; nothing to do');
   });
@@ -141,7 +144,7 @@ describe('connect-arc against local Azure', () => {
 
     expect(result.exitCode).toBe(0);
     expect(result.outputs).toMatchObject({ 'cluster-id': connectedId('arc-ready'), changed: 'false' });
-    expect(armExchanges(traffic)).toHaveLength(1);
+    expect(armRequests(traffic)).toHaveLength(1);
   });
 
   it.each([
@@ -237,24 +240,26 @@ describe('connect-arc against local Azure', () => {
   });
 
   it('honours Retry-After when Resource Manager throttles', async () => {
-    await f.la.admin.setFaults({ throttle: { path: 'connectedClusters/arc-ready', times: 1, retryAfterSeconds: 1 } });
+    await f.azure.admin.setFaults({
+      throttle: { path: 'connectedClusters/arc-ready', times: 1, retryAfterSeconds: 1 },
+    });
     try {
       const { result, traffic } = await f.run({ 'resource-group': RG, 'cluster-name': 'arc-ready' });
 
       expect(result.exitCode).toBe(0);
-      const reads = armExchanges(traffic);
+      const reads = armRequests(traffic);
       expect(reads.map((t) => t.status)).toEqual([429, 200]);
       expect(reads[0]!.responseHeaders['retry-after']).toBe('1');
       // The retry waited what the service asked for.
       expect(Date.parse(reads[1]!.time) - Date.parse(reads[0]!.time)).toBeGreaterThanOrEqual(950);
       expect(result.stdout).toMatch(/429.*retry 1 of \d+ in 1s/);
     } finally {
-      await f.la.admin.clearFaults();
+      await f.azure.admin.clearFaults();
     }
   });
 
   it('fails naming the az step, its exit code and Azure error when the onboarding operation ends Failed', async () => {
-    await f.la.admin.setFaults({
+    await f.azure.admin.setFaults({
       failOperations: {
         path: 'connectedClusters/arc-fail',
         code: 'ClusterCreationFailed',
@@ -280,7 +285,7 @@ describe('connect-arc against local Azure', () => {
       expect(armWrites(traffic).map((t) => t.method)).toEqual(['PUT']);
       expect(readdirSync(f.runnerTemp)).toEqual([]);
     } finally {
-      await f.la.admin.clearFaults();
+      await f.azure.admin.clearFaults();
     }
 
     // What it left behind is explained on the next run, with the way out.
@@ -295,7 +300,7 @@ describe('connect-arc against local Azure', () => {
     ['Expired', /arc-expired is Expired: its managed identity certificate expired/, /Delete it and onboard it again/],
   ])('explains a cluster that is %s and what to do', async (status, message, hint) => {
     const name = `arc-${status.toLowerCase()}`;
-    await f.la.admin.request('POST', `/clusters/${name}/connectivity`, { status });
+    await f.azure.admin.request('POST', `/clusters/${name}/connectivity`, { status });
 
     const { result, traffic } = await f.run({ 'resource-group': RG, 'cluster-name': name });
 
@@ -322,7 +327,7 @@ describe('connect-arc against local Azure', () => {
       'kubernetes-version': AKS.kubernetesVersion,
       changed: 'false',
     });
-    expect(armExchanges(traffic)).toHaveLength(reads);
+    expect(armRequests(traffic)).toHaveLength(reads);
     expect(result.summary).toContain(`## AKS cluster ${AKS.name}: Succeeded`);
   });
 
@@ -338,13 +343,13 @@ describe('connect-arc against local Azure', () => {
     expect(result.failure).toContain('may not perform Microsoft.Kubernetes/connectedClusters/read');
     expect(result.failure).toMatch(/\/resourcegroups\/no-access-rg\//i);
     expect(result.failure).toMatch(/hint: Grant it the ".+" role/);
-    expect(armExchanges(traffic).map((t) => t.status)).toEqual([403]);
+    expect(armRequests(traffic).map((t) => t.status)).toEqual([403]);
     expect(armWrites(traffic)).toEqual([]);
   });
 
   it('sends and receives only what the official REST specifications allow', () => {
     expect(contractCheckerAvailable()).toBe(true);
-    const check = runArmContractCheck(f.la.trafficFile, ['--json']);
+    const check = runArmContractCheck(f.azure.trafficFile, ['--json']);
     const report = JSON.parse(check.report) as {
       violations: { method: string; path: string; message: string }[];
       unmatched: { method: string; path: string; reason?: string }[];

@@ -1,37 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actionInputs, InputError, recordInputSource } from '@arc-ml/actions-kit';
+import { selfSigned } from '@arc-ml/test-support';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { getInputs } from '../src/inputs.js';
 import { BASE_INPUTS, KUBE_TOKEN, KUBECONFIG } from './fakes.js';
 
 const workspace = mkdtempSync(join(tmpdir(), 'connect-arc-inputs-'));
 writeFileSync(join(workspace, 'kubeconfig.yaml'), KUBECONFIG);
-// The proxy's CA: a real self-signed certificate, made with openssl.
-execFileSync(
-  'openssl',
-  [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=proxy-ca',
-    '-keyout',
-    join(workspace, 'proxy-ca.key'),
-    '-out',
-    join(workspace, 'proxy-ca.pem'),
-  ],
-  { stdio: 'ignore' },
-);
-const PROXY_CA = readFileSync(join(workspace, 'proxy-ca.pem'), 'utf8');
+// The proxy's CA: a real self-signed certificate.
+const PROXY_CA = selfSigned('proxy-ca', { days: 1 }).certPem;
+writeFileSync(join(workspace, 'proxy-ca.pem'), PROXY_CA);
 writeFileSync(join(workspace, 'not-a-cert.pem'), 'hello');
 
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));

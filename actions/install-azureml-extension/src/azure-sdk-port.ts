@@ -1,9 +1,17 @@
 // ClusterExtensionsPort over the Azure SDK clients from @arc-ml/azure: connected clusters
-// (arm-hybridkubernetes), managed clusters (a generic GET through arm-resources: there is no AKS
+// (arm-hybridkubernetes), managed clusters (getManagedCluster, a generic GET: there is no AKS
 // client here) and cluster extensions (arm-kubernetesconfiguration, clusterRp/clusterResourceName
-// chosen per cluster kind).
+// chosen per cluster kind by clusterExtensionArgs).
 
-import { type AzureClients, type ClusterRef, explainArmError, isNotFound, toArmError } from '@arc-ml/azure';
+import {
+  type AzureClients,
+  type ClusterRef,
+  clusterExtensionArgs,
+  explainArmError,
+  getManagedCluster,
+  isNotFound,
+  toArmError,
+} from '@arc-ml/azure';
 import type {
   ClusterExtensionsPort,
   ClusterInfo,
@@ -13,28 +21,14 @@ import type {
   StartedOperation,
 } from './azure-port.js';
 
-/** A stable AKS api-version every public and sovereign cloud serves. */
-export const MANAGED_CLUSTER_API_VERSION = '2024-09-01';
-
 type ExtensionsClient = ReturnType<AzureClients['kubernetesConfiguration']>['extensions'];
 type SdkExtension = Parameters<ExtensionsClient['beginCreate']>[5];
 type SdkPatch = Parameters<ExtensionsClient['beginUpdate']>[5];
 type WriteOptions = NonNullable<Parameters<ExtensionsClient['beginCreate']>[6]>;
 type Poller = Awaited<ReturnType<ExtensionsClient['beginCreate']>>;
 
-/** clusterRp and clusterResourceName of the extension paths. */
-export function clusterPath(cluster: ClusterRef): { readonly rp: string; readonly type: string } {
-  return cluster.kind === 'connected'
-    ? { rp: 'Microsoft.Kubernetes', type: 'connectedClusters' }
-    : { rp: 'Microsoft.ContainerService', type: 'managedClusters' };
-}
-
 export function sdkPort(clients: AzureClients): ClusterExtensionsPort {
   const extensions = (cluster: ClusterRef) => clients.kubernetesConfiguration(cluster.subscriptionId).extensions;
-  const where = (cluster: ClusterRef) => {
-    const path = clusterPath(cluster);
-    return [cluster.resourceGroup, path.rp, path.type, cluster.clusterName] as const;
-  };
 
   return {
     async getCluster(cluster) {
@@ -48,7 +42,7 @@ export function sdkPort(clients: AzureClients): ClusterExtensionsPort {
 
     async getExtension(cluster, name) {
       try {
-        return toInstalled(await extensions(cluster).get(...where(cluster), name));
+        return toInstalled(await extensions(cluster).get(...clusterExtensionArgs(cluster), name));
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw toArmError(error, `reading the extension '${name}' of ${describeCluster(cluster)}`);
@@ -58,7 +52,8 @@ export function sdkPort(clients: AzureClients): ClusterExtensionsPort {
     async listExtensions(cluster) {
       try {
         const found: InstalledExtension[] = [];
-        for await (const extension of extensions(cluster).list(...where(cluster))) found.push(toInstalled(extension));
+        for await (const extension of extensions(cluster).list(...clusterExtensionArgs(cluster)))
+          found.push(toInstalled(extension));
         return found;
       } catch (error) {
         throw toArmError(error, `listing the extensions of ${describeCluster(cluster)}`);
@@ -68,14 +63,14 @@ export function sdkPort(clients: AzureClients): ClusterExtensionsPort {
     async createExtension(cluster, name, body) {
       const doing = `installing the extension '${name}' on ${describeCluster(cluster)}`;
       return started(doing, (options) =>
-        extensions(cluster).beginCreate(...where(cluster), name, toSdkExtension(body), options),
+        extensions(cluster).beginCreate(...clusterExtensionArgs(cluster), name, toSdkExtension(body), options),
       );
     },
 
     async updateExtension(cluster, name, patch) {
       const doing = `updating the extension '${name}' on ${describeCluster(cluster)}`;
       return started(doing, (options) =>
-        extensions(cluster).beginUpdate(...where(cluster), name, toSdkPatch(patch), options),
+        extensions(cluster).beginUpdate(...clusterExtensionArgs(cluster), name, toSdkPatch(patch), options),
       );
     },
   };
@@ -103,28 +98,16 @@ async function getConnected(clients: AzureClients, cluster: ClusterRef): Promise
   };
 }
 
-async function getManaged(clients: AzureClients, cluster: ClusterRef): Promise<ClusterInfo> {
-  // arm-resources 8 puts the id after the endpoint's own slash: without ours the path has no `//`.
-  const found = await clients
-    .resources(cluster.subscriptionId)
-    .resources.getById(cluster.id.replace(/^\/+/, ''), MANAGED_CLUSTER_API_VERSION);
-  const properties = (found.properties ?? {}) as {
-    provisioningState?: unknown;
-    kubernetesVersion?: unknown;
-    agentPoolProfiles?: unknown;
-  };
-  const pools = Array.isArray(properties.agentPoolProfiles) ? (properties.agentPoolProfiles as unknown[]) : undefined;
-  const nodeCount = pools?.reduce<number>((sum, pool) => {
-    const count = (pool as { count?: unknown } | null)?.count;
-    return sum + (typeof count === 'number' ? count : 0);
-  }, 0);
+async function getManaged(clients: AzureClients, cluster: ClusterRef): Promise<ClusterInfo | undefined> {
+  const found = await getManagedCluster(clients, cluster.id);
+  if (!found) return undefined;
   return {
     ref: cluster,
     ...defined({
-      location: found.location,
-      nodeCount,
-      provisioningState: typeof properties.provisioningState === 'string' ? properties.provisioningState : undefined,
-      kubernetesVersion: typeof properties.kubernetesVersion === 'string' ? properties.kubernetesVersion : undefined,
+      location: found.location || undefined,
+      nodeCount: found.nodeCount,
+      provisioningState: found.provisioningState,
+      kubernetesVersion: found.kubernetesVersion,
     }),
   };
 }

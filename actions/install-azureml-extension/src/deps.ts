@@ -24,7 +24,7 @@ export function defaultDeps(): Deps {
     async connect(settings, log) {
       const { clients } = await connectToAzure(settings.signIn, {
         userAgent: { version: ARC_ML_ACTIONS_VERSION, action: ACTION },
-        logger: { debug: (message) => log.debug(message), info: (message) => log.info(message) },
+        logger: log,
       });
       return sdkPort(clients);
     },

@@ -8,7 +8,6 @@ import {
   lengthBetween,
   pattern,
   quoteValue,
-  type Rule,
 } from '@arc-ml/actions-kit';
 import {
   type AzureSignInSettings,
@@ -18,6 +17,7 @@ import {
   managedClusterId,
   parseClusterId,
   readSignInSettings,
+  resourceGroupNameRule,
 } from '@arc-ml/azure';
 import { checkTlsPair, type TlsPair } from './certificate.js';
 import { readExtraSettings } from './extra-settings.js';
@@ -60,10 +60,6 @@ export interface InstallSettings {
 
 export const DEFAULT_EXTENSION_NAME = 'azureml';
 
-const resourceGroupRule: Rule = (value) =>
-  /^[\p{L}\p{N}_().-]{1,90}$/u.test(value) && !value.endsWith('.')
-    ? undefined
-    : `${quoteValue(value)} must be 1 to 90 letters, digits, "_", "-", ".", "(" or ")", not ending with "."`;
 const connectedClusterNameRule = pattern(
   /^[a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/,
   'a connected cluster name: 1 to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
@@ -96,8 +92,9 @@ export function getInputs(
   const signIn = readSignInSettings(read, env);
   const cluster = readCluster(read, signIn.subscriptionId);
   const extensionName =
-    readChecked(read, 'extension-name', extensionNameRule, 'Use a name like azureml (the default) or azureml-ext.') ??
-    DEFAULT_EXTENSION_NAME;
+    read.optional('extension-name', extensionNameRule, {
+      hint: 'Use a name like azureml (the default) or azureml-ext.',
+    }) ?? DEFAULT_EXTENSION_NAME;
   const training = read.boolean('enable-training', true);
   const inferenceEnabled = read.boolean('enable-inference', true);
   if (!training && !inferenceEnabled) {
@@ -109,12 +106,9 @@ export function getInputs(
   const inference = inferenceEnabled
     ? readInference(read, extra, cluster, now, warnings)
     : ignoreInferenceInputs(read, warnings);
-  const version = readChecked(
-    read,
-    'version',
-    versionRule,
-    'Give a version of the release train (az k8s-extension extension-types list-versions-by-cluster lists them), or leave version out to follow the train.',
-  );
+  const version = read.optional('version', versionRule, {
+    hint: 'Give a version of the release train (az k8s-extension extension-types list-versions-by-cluster lists them), or leave version out to follow the train.',
+  });
   return {
     signIn,
     cluster,
@@ -124,20 +118,12 @@ export function getInputs(
     ...optionalBoolean(read, 'install-nvidia-device-plugin', 'installNvidiaDevicePlugin'),
     ...optionalBoolean(read, 'openshift', 'openshift'),
     releaseTrain:
-      readChecked(read, 'release-train', releaseTrainRule, 'Use stable (the default) or preview.') ?? 'stable',
+      read.optional('release-train', releaseTrainRule, { hint: 'Use stable (the default) or preview.' }) ?? 'stable',
     ...(version !== undefined ? { version } : {}),
     extraSettings: extra.settings,
     timeoutMs: read.duration('timeout', '30m'),
     warnings,
   };
-}
-
-/** An optional input checked by `rule`, failing with `hint`. */
-function readChecked(read: InputReader, input: string, rule: Rule, hint: string): string | undefined {
-  const value = read.optional(input);
-  const problem = value === undefined ? undefined : rule(value);
-  if (problem !== undefined) throw new InputError(input, problem, { hint });
-  return value;
 }
 
 function optionalBoolean<K extends string>(read: InputReader, input: string, key: K): Partial<Record<K, boolean>> {
@@ -179,15 +165,12 @@ function readCluster(read: InputReader, subscriptionId: string): ClusterRef {
     });
   }
   const kind = clusterKind(read, typeText);
-  const group = read.required('resource-group');
-  readChecked(read, 'resource-group', resourceGroupRule, 'Use the resource group the cluster is in.');
-  const name = read.required('cluster-name');
-  readChecked(
-    read,
-    'cluster-name',
-    kind === 'connected' ? connectedClusterNameRule : managedClusterNameRule,
-    kind === 'connected' ? 'Use the name az connectedk8s list shows.' : 'Use the name az aks list shows.',
-  );
+  const group = read.required('resource-group', resourceGroupNameRule, {
+    hint: 'Use the resource group the cluster is in.',
+  });
+  const name = read.required('cluster-name', kind === 'connected' ? connectedClusterNameRule : managedClusterNameRule, {
+    hint: kind === 'connected' ? 'Use the name az connectedk8s list shows.' : 'Use the name az aks list shows.',
+  });
   const id =
     kind === 'connected'
       ? connectedClusterId(subscriptionId, group, name)
@@ -250,7 +233,7 @@ function readInference(
   const allowInsecureConnections = read.boolean('allow-insecure-connections', false);
   const certPem = read.optional('ssl-cert-pem');
   const keyPem = read.optional('ssl-key-pem');
-  const sslCname = readChecked(read, 'ssl-cname', hostNameRule, 'Give a host name covered by the certificate.');
+  const sslCname = read.optional('ssl-cname', hostNameRule, { hint: 'Give a host name covered by the certificate.' });
   const sslSecret = extra.settings.get('sslSecret');
 
   if (certPem !== undefined && keyPem === undefined) {

@@ -3,9 +3,9 @@
 // and a second AzureML extension refused before any write.
 
 import { DEFAULT_CONFIG, type LocalAzureConfig } from '@arc-ml/local-azure';
-import { contractCheckerAvailable, runArmContractCheck } from '@arc-ml/test-support';
+import { contractCheckerAvailable, runArmContractCheck, visibleLog } from '@arc-ml/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AKS, bundleBuilt, type Harness, RG, startHarness, visibleLog } from './support/local-azure.js';
+import { AKS, extensionId, type Harness, RG, startHarness } from './support/local-azure.js';
 
 const TIMEOUT = 120_000;
 const SMALL = 'aks-small';
@@ -30,8 +30,6 @@ const CONFIG: LocalAzureConfig = {
 let h: Harness;
 
 beforeAll(async () => {
-  if (!bundleBuilt())
-    throw new Error('Build the bundle first: node scripts/build-actions.mjs install-azureml-extension');
   h = await startHarness(CONFIG);
 }, TIMEOUT);
 
@@ -57,9 +55,9 @@ describe('install-azureml-extension on AKS', () => {
 
       expect(result.failure).toBeUndefined();
       const clusterId = h.clusterId('managed', AKS);
-      expect(result.outputs).toMatchObject({ 'extension-id': h.extensionId(clusterId), changed: 'true' });
+      expect(result.outputs).toMatchObject({ 'extension-id': extensionId(clusterId), changed: 'true' });
       const put = result.writes.find((t) => t.method === 'PUT');
-      expect(new URL(put!.url).pathname).toBe(h.extensionId(clusterId));
+      expect(new URL(put!.url).pathname).toBe(extensionId(clusterId));
       const settings = (put!.requestBody as ExtensionJson).properties.configurationSettings;
       expect(settings).toMatchObject({
         allowInsecureConnections: 'True',
@@ -95,8 +93,10 @@ describe('install-azureml-extension on AKS', () => {
       expect(result.outputs['changed']).toBe('true');
       expect(result.writes.map((t) => t.method)).toEqual(['PUT']);
       expect(visibleLog(result)).toMatch(/internalLoadBalancerProvider: azure → \(removed\)/);
-      const extension = await h.arm('GET', h.extensionId(h.clusterId('managed', AKS)), undefined, '2023-05-01');
-      const settings = (extension.body as ExtensionJson).properties.configurationSettings;
+      const extension = await h.clients
+        .kubernetesConfiguration()
+        .extensions.get(RG, 'Microsoft.ContainerService', 'managedClusters', AKS, 'azureml');
+      const settings = extension.configurationSettings;
       expect(settings).not.toHaveProperty('internalLoadBalancerProvider');
       expect(settings).toMatchObject({
         clusterId: h.clusterId('managed', AKS),

@@ -2,10 +2,9 @@
 // write, first install, nothing to do on the second run, updates, certificate rotation,
 // throttling, a forced failure and its retry, an Offline cluster, a caller without a role.
 
-import { contractCheckerAvailable, runArmContractCheck } from '@arc-ml/test-support';
+import { contractCheckerAvailable, runArmContractCheck, selfSigned, visibleLog } from '@arc-ml/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { selfSigned } from './support/certificates.js';
-import { ARC, bundleBuilt, type Harness, RG, startHarness, visibleLog } from './support/local-azure.js';
+import { ARC, extensionId, type Harness, RG, startHarness } from './support/local-azure.js';
 
 const TIMEOUT = 120_000;
 const CNAME = 'ml.contoso.test';
@@ -20,10 +19,8 @@ const https = (pair = tls): Record<string, string> => ({
 });
 
 beforeAll(async () => {
-  if (!bundleBuilt())
-    throw new Error('Build the bundle first: node scripts/build-actions.mjs install-azureml-extension');
   h = await startHarness();
-  await h.connectArc(ARC);
+  await h.onboardArcCluster(ARC);
   clusterId = h.clusterId('connected', ARC);
 }, TIMEOUT);
 
@@ -91,7 +88,7 @@ describe('install-azureml-extension on an Arc cluster', () => {
       expect(result.failure).toBeUndefined();
       expect(result.exitCode).toBe(0);
       expect(result.outputs).toEqual({
-        'extension-id': h.extensionId(clusterId),
+        'extension-id': extensionId(clusterId),
         version: '1.1.53',
         'provisioning-state': 'Succeeded',
         changed: 'true',

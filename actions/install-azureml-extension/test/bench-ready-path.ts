@@ -5,67 +5,25 @@
 //   node scripts/build-actions.mjs install-azureml-extension
 //   node actions/install-azureml-extension/test/bench-ready-path.ts [runs]
 
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { getCACertificates, setDefaultCACertificates } from 'node:tls';
-import { startLocalAzure } from '@arc-ml/local-azure';
-import { runActionBundle } from '@arc-ml/test-support';
+import { isArmRequest, isCloudDiscovery, startActionTestAzure } from '@arc-ml/test-support';
 
 const ACTION = 'install-azureml-extension';
 const RUNS = Number(process.argv[2] ?? 5);
 
-const stateDir = mkdtempSync(join(tmpdir(), 'bench-install-azureml-extension-'));
-const azure = await startLocalAzure({ stateDir, port: 0, startAzurite: false, delays: 'zero', log: () => {} });
-setDefaultCACertificates([...getCACertificates('default'), azure.caPem]);
-
-const sub = azure.subscriptionId;
-const arcId = `/subscriptions/${sub}/resourceGroups/arc-ml-rg/providers/Microsoft.Kubernetes/connectedClusters/arc-k3s`;
-const aksId = `/subscriptions/${sub}/resourceGroups/arc-ml-rg/providers/Microsoft.ContainerService/managedClusters/aks-ml`;
-
-function trafficLines(): string[] {
-  return readFileSync(azure.trafficFile, 'utf8').split('\n').filter(Boolean);
-}
-
-async function onboardArc(): Promise<void> {
-  const token = await azure.admin.mintAccessToken();
-  const key = generateKeyPairSync('rsa', { modulusLength: 2048 })
-    .publicKey.export({ format: 'der', type: 'pkcs1' })
-    .toString('base64');
-  const response = await fetch(`${azure.armEndpoint}${arcId}?api-version=2021-10-01`, {
-    method: 'PUT',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      location: azure.config.location,
-      identity: { type: 'SystemAssigned' },
-      properties: { agentPublicKeyCertificate: key, distribution: 'k3s', infrastructure: 'generic' },
-    }),
-  });
-  if (!response.ok) throw new Error(`onboarding arc-k3s: ${response.status} ${await response.text()}`);
-  await azure.admin.request('POST', '/clusters/arc-k3s/agents', { running: true });
-}
+const local = await startActionTestAzure({ label: `bench-${ACTION}`, actions: [ACTION] });
 
 async function runOnce(clusterId: string) {
-  const before = trafficLines().length;
   const started = performance.now();
-  const result = await runActionBundle({
-    action: ACTION,
-    env: azure.env,
-    inputs: {
-      'cluster-id': clusterId,
-      'inference-router-service-type': 'LoadBalancer',
-      'allow-insecure-connections': 'true',
-      'inference-router-ha': 'false',
-    },
+  const result = await local.runAction(ACTION, {
+    'cluster-id': clusterId,
+    'inference-router-service-type': 'LoadBalancer',
+    'allow-insecure-connections': 'true',
+    'inference-router-ha': 'false',
   });
   const wallMs = performance.now() - started;
   if (result.exitCode !== 0) throw new Error(`${ACTION} failed: ${result.failure ?? result.stderr}`);
-  const exchanges = trafficLines()
-    .slice(before)
-    .map((line) => JSON.parse(line) as { method: string; url: string });
-  const arm = exchanges.filter((e) => /^\/(subscriptions|metadata)\//i.test(new URL(e.url).pathname));
-  return { wallMs, changed: result.outputs['changed'], arm: arm.length, all: exchanges.length, armCalls: arm };
+  const arm = result.traffic.filter((e) => isCloudDiscovery(e) || isArmRequest(e));
+  return { wallMs, changed: result.outputs['changed'], arm: arm.length, all: result.traffic.length, armCalls: arm };
 }
 
 const median = (values: number[]): number => {
@@ -75,10 +33,10 @@ const median = (values: number[]): number => {
 };
 
 try {
-  await onboardArc();
+  await local.onboardArcCluster('arc-k3s');
   for (const [label, id] of [
-    ['Arc (arc-k3s)', arcId],
-    ['AKS (aks-ml)', aksId],
+    ['Arc (arc-k3s)', local.clusterId('connected', 'arc-k3s')],
+    ['AKS (aks-ml)', local.clusterId('managed', 'aks-ml')],
   ] as const) {
     const first = await runOnce(id); // installs; not measured
     if (first.changed !== 'true') throw new Error(`expected the first run to install on ${label}`);
@@ -93,6 +51,5 @@ try {
     for (const call of runs[0]!.armCalls) console.log(`    ${call.method} ${new URL(call.url).pathname}`);
   }
 } finally {
-  await azure.stop();
-  rmSync(stateDir, { recursive: true, force: true });
+  await local.stop();
 }

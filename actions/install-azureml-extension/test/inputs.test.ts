@@ -1,11 +1,9 @@
 import { actionInputs, InputError, recordInputSource } from '@arc-ml/actions-kit';
+import { encrypted, selfSigned } from '@arc-ml/test-support';
 import { describe, expect, it } from '@jest/globals';
 import { getInputs } from '../src/inputs.js';
-import { encrypted, selfSigned } from './support/certificates.js';
-import { AKS, ARC, ENV } from './support/deps.js';
+import { AKS, ARC, CNAME, ENV, HTTPS, TLS } from './support/deps.js';
 
-const CNAME = 'ml.contoso.test';
-const TLS = selfSigned(CNAME);
 const OTHER = selfSigned('other.contoso.test');
 const NOW = Date.now();
 
@@ -13,13 +11,6 @@ const INSECURE = {
   'cluster-id': ARC.id,
   'inference-router-service-type': 'LoadBalancer',
   'allow-insecure-connections': 'true',
-};
-const HTTPS = {
-  'cluster-id': ARC.id,
-  'inference-router-service-type': 'LoadBalancer',
-  'ssl-cert-pem': TLS.certPem,
-  'ssl-key-pem': TLS.keyPem,
-  'ssl-cname': CNAME,
 };
 
 const read = (inputs: Record<string, string>, now = NOW) =>

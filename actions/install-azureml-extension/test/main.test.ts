@@ -3,20 +3,9 @@ import { ArmRequestError } from '@arc-ml/azure';
 import { describe, expect, it } from '@jest/globals';
 import { run } from '../src/main.js';
 import { CERT_FINGERPRINT_SETTING } from '../src/settings-names.js';
-import { selfSigned } from './support/certificates.js';
-import { AKS, ARC, testDeps } from './support/deps.js';
+import { AKS, ARC, CNAME, HTTPS, TLS, testDeps } from './support/deps.js';
 import { FakeAzure } from './support/fake-azure.js';
 
-const CNAME = 'ml.contoso.test';
-const TLS = selfSigned(CNAME);
-
-const HTTPS = {
-  'cluster-id': ARC.id,
-  'inference-router-service-type': 'LoadBalancer',
-  'ssl-cert-pem': TLS.certPem,
-  'ssl-key-pem': TLS.keyPem,
-  'ssl-cname': CNAME,
-};
 const INSECURE = {
   'cluster-id': ARC.id,
   'inference-router-service-type': 'NodePort',

@@ -2,6 +2,7 @@ export {
   actionInputs,
   allOf,
   envInputSource,
+  formatDurationInput,
   InputError,
   type InputReader,
   type InputReaderOptions,
@@ -14,6 +15,7 @@ export {
   pattern,
   quoteValue,
   type Rule,
+  type RuleOptions,
   recordInputSource,
 } from './inputs.js';
 export { type ActionIO, actionIO } from './io.js';

@@ -76,12 +76,17 @@ export interface ListOptions {
   readonly commas?: boolean;
 }
 
+export interface RuleOptions {
+  /** What to do about a value `rule` refuses: the InputError's hint (`Use a name like azureml.`). */
+  readonly hint?: string;
+}
+
 /** Typed, validated access to an action's inputs. `''` always means "not given". */
 export interface InputReader {
   /** A value that must be given; `rule` checks it. */
-  required(name: string, rule?: Rule): string;
-  /** A value or undefined; `rule` checks it when given. */
-  optional(name: string, rule?: Rule): string | undefined;
+  required(name: string, rule?: Rule, options?: RuleOptions): string;
+  /** A value or undefined; `rule` checks it when given, failing with `options.hint`. */
+  optional(name: string, rule?: Rule, options?: RuleOptions): string | undefined;
   /** Strict YAML 1.2 core boolean: true|True|TRUE|false|False|FALSE; anything else is an error. */
   boolean(name: string, defaultValue: boolean): boolean;
   /** Items separated by newlines or commas, trimmed, empty items dropped. */
@@ -118,9 +123,9 @@ export function actionInputs(source: InputSource = envInputSource(), options: In
     const value = source.get(name);
     return value === undefined || value === '' ? undefined : value;
   };
-  const check = (name: string, value: string, rule: Rule | undefined): string => {
+  const check = (name: string, value: string, rule: Rule | undefined, hint: string | undefined): string => {
     const problem = rule?.(value);
-    if (problem !== undefined) throw new InputError(name, problem);
+    if (problem !== undefined) throw new InputError(name, problem, hint === undefined ? {} : { hint });
     return value;
   };
   const numeric = (name: string, options: NumberOptions, kind: 'integer' | 'number'): number | undefined => {
@@ -139,17 +144,17 @@ export function actionInputs(source: InputSource = envInputSource(), options: In
   };
 
   const reader = {
-    required(name: string, rule?: Rule): string {
+    required(name: string, rule?: Rule, ruleOptions: RuleOptions = {}): string {
       const value = get(name);
       if (value === undefined) {
         throw new InputError(name, 'a value is required', { hint: `set "${name}" under "with:" in the step` });
       }
-      return check(name, value, rule);
+      return check(name, value, rule, ruleOptions.hint);
     },
 
-    optional(name: string, rule?: Rule): string | undefined {
+    optional(name: string, rule?: Rule, ruleOptions: RuleOptions = {}): string | undefined {
       const value = get(name);
-      return value === undefined ? undefined : check(name, value, rule);
+      return value === undefined ? undefined : check(name, value, rule, ruleOptions.hint);
     },
 
     boolean(name: string, defaultValue: boolean): boolean {
@@ -317,6 +322,28 @@ export function parseDuration(text: string): number {
     throw new RangeError(`${quoteValue(value)} uses years or months, which have no fixed length; use days (P30D)`);
   }
   throw new RangeError(`${quoteValue(value)} is not a duration; ${DURATION_FORMS}`);
+}
+
+const FORMAT_UNITS: readonly (readonly [string, number])[] = [
+  ['h', UNIT_MS['h']!],
+  ['m', UNIT_MS['m']!],
+  ['s', UNIT_MS['s']!],
+  ['ms', 1],
+];
+
+/**
+ * A duration as an input spells it, the way back from parseDuration: `20m`, `1h30m`, `90s` → `1m30s`,
+ * `500ms`; `0` for none. For plans and messages that repeat a timeout the way a person wrote it.
+ */
+export function formatDurationInput(ms: number): string {
+  let rest = Number.isFinite(ms) ? Math.max(0, Math.round(ms)) : 0;
+  let text = '';
+  for (const [unit, size] of FORMAT_UNITS) {
+    const count = Math.floor(rest / size);
+    if (count > 0) text += `${count}${unit}`;
+    rest -= count * size;
+  }
+  return text || '0';
 }
 
 function rangeText(min: number | undefined, max: number | undefined): string {

@@ -53,17 +53,43 @@ function reportFailure(name: string, thrown: unknown, io: RunActionIO): void {
 }
 
 /**
- * A one-line account of any thrown value. An Error's cause is appended when it adds something
- * (`fetch failed: connect ECONNREFUSED …`); an AggregateError lists its errors.
+ * A one-line account of any thrown value: its message, then what each cause down the chain adds
+ * (`fetch failed: connect ECONNREFUSED …`). A cause whose message is already in what was said is left
+ * out, so a wrapper that repeats its cause (`reading x failed: <cause>`) says it once at any depth; so is
+ * the cause of an error that wrote its message from it (`messageIncludesCause: true`, as ARM errors
+ * explained by @arc-ml/azure do). An AggregateError lists its errors. Stacks are not part of it.
  */
 export function errorMessage(thrown: unknown): string {
+  let message = ownMessage(thrown);
+  const seen = new Set<unknown>([thrown]);
+  let current = thrown;
+  for (let depth = 0; depth < MAX_CAUSES && current instanceof Error; depth++) {
+    const { cause } = current;
+    if (cause === undefined || seen.has(cause)) break;
+    seen.add(cause);
+    const told = includesCause(current);
+    current = cause;
+    if (told) continue;
+    const text = ownMessage(cause).trim();
+    if (text !== '' && !message.includes(text)) message += `: ${text}`;
+  }
+  return message;
+}
+
+const MAX_CAUSES = 8;
+
+/** An error that wrote its message from its cause says so; its cause then adds nothing a person needs. */
+function includesCause(error: Error): boolean {
+  return (error as { messageIncludesCause?: unknown }).messageIncludesCause === true;
+}
+
+/** The value's own message, without its causes. */
+function ownMessage(thrown: unknown): string {
   if (thrown instanceof Error) {
-    let message = thrown.message || thrown.name;
+    const message = thrown.message || thrown.name;
     if (thrown instanceof AggregateError && thrown.errors.length > 0) {
-      message += `: ${thrown.errors.map(errorMessage).join('; ')}`;
+      return `${message}: ${thrown.errors.map(errorMessage).join('; ')}`;
     }
-    const cause = thrown.cause === undefined ? undefined : errorMessage(thrown.cause);
-    if (cause && !message.includes(cause)) message += `: ${cause}`;
     return message;
   }
   if (typeof thrown === 'string') return thrown;

@@ -6,6 +6,7 @@ import {
   actionInputs,
   allOf,
   envInputSource,
+  formatDurationInput,
   InputError,
   lengthBetween,
   parseDuration,
@@ -92,6 +93,24 @@ describe('required and optional', () => {
 
   it('does not apply rules to an absent optional value', () => {
     expect(read({}).optional('name', lengthBetween(2, 3))).toBeUndefined();
+  });
+
+  it('fails a value its rule refuses with the hint given', () => {
+    const hint = { hint: 'Use a name like azureml (the default) or azureml-ext.' };
+    const optional = inputError(() => read({ name: 'AzureML' }).optional('name', computeName, hint));
+    expect(optional.message).toBe('input "name": "AzureML" must be letters, digits and hyphens');
+    expect(optional.hint).toBe('Use a name like azureml (the default) or azureml-ext.');
+
+    const required = inputError(() => read({ name: 'a' }).required('name', computeName, hint));
+    expect([required.message, required.hint]).toEqual([
+      'input "name": "a" is 1 character long; use 2 to 16',
+      'Use a name like azureml (the default) or azureml-ext.',
+    ]);
+    // A missing required value keeps its own hint.
+    expect(inputError(() => read({}).required('name', computeName, hint)).hint).toBe(
+      'set "name" under "with:" in the step',
+    );
+    expect(read({ name: 'azureml' }).optional('name', computeName, hint)).toBe('azureml');
   });
 
   it('uses a pattern rule the same way every time even with a global regex', () => {
@@ -181,6 +200,20 @@ describe('duration', () => {
   ])('reads %j as %d ms', (value, ms) => {
     expect(read({ timeout: value }).duration('timeout', '1m')).toBe(ms);
     expect(parseDuration(value)).toBe(ms);
+  });
+
+  it.each([
+    [900_000, '15m'],
+    [1_200_000, '20m'],
+    [5_400_000, '1h30m'],
+    [90_000, '1m30s'],
+    [86_400_000, '24h'],
+    [120_500, '2m500ms'],
+    [500, '500ms'],
+    [0, '0'],
+  ])('spells %d ms as an input would: %j', (ms, text) => {
+    expect(formatDurationInput(ms)).toBe(text);
+    expect(parseDuration(text)).toBe(ms);
   });
 
   it.each([

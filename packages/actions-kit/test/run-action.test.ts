@@ -133,4 +133,76 @@ describe('errorMessage', () => {
   ])('describes %p as %j', (thrown, message) => {
     expect(errorMessage(thrown)).toBe(message);
   });
+
+  it('says each cause once, however deep the wrappers that repeat it', () => {
+    const socket = new Error('socket hang up');
+    const request = new Error('reading compute k8s failed: the cluster did not answer', { cause: socket });
+    const action = new ActionError(request.message, { hint: 'run it again', cause: request });
+    const outer = new Error('attach-compute step', { cause: action });
+
+    expect(errorMessage(action)).toBe('reading compute k8s failed: the cluster did not answer: socket hang up');
+    expect(errorMessage(outer)).toBe(
+      'attach-compute step: reading compute k8s failed: the cluster did not answer: socket hang up',
+    );
+  });
+
+  it('leaves out the cause of an error that wrote its message from it', () => {
+    // The shape of an ARM failure explained by @arc-ml/azure: its message rephrases the SDK's.
+    const sdk = new Error(
+      'The long-running operation has failed. ComputeAttachFailed. The namespace azureml does not exist.',
+    );
+    const explained = Object.assign(
+      new Error('attach compute k8s failed: ComputeAttachFailed: The namespace azureml does not exist.', {
+        cause: sdk,
+      }),
+      { messageIncludesCause: true },
+    );
+    const withHint = new ActionError(explained.message, { hint: 'check the extension', cause: explained });
+
+    expect(errorMessage(explained)).toBe(
+      'attach compute k8s failed: ComputeAttachFailed: The namespace azureml does not exist.',
+    );
+    expect(errorMessage(withHint)).toBe(errorMessage(explained));
+  });
+
+  it('still says what a cause below an explained one adds', () => {
+    const below = new Error('connect ECONNREFUSED 10.0.0.1:443');
+    const sdk = new Error('request failed', { cause: below });
+    const explained = Object.assign(new Error('reading x failed: RequestError: request failed', { cause: sdk }), {
+      messageIncludesCause: true,
+    });
+    expect(errorMessage(explained)).toBe(
+      'reading x failed: RequestError: request failed: connect ECONNREFUSED 10.0.0.1:443',
+    );
+  });
+
+  it('stops at a cause that points back up the chain', () => {
+    const a = new Error('a');
+    const b = new Error('b', { cause: a });
+    (a as { cause?: unknown }).cause = b;
+    expect(errorMessage(b)).toBe('b: a');
+  });
+});
+
+describe('runAction with wrapped failures', () => {
+  it('prints the message of a wrapped failure once, with the hint of the outermost error', async () => {
+    const io = fakeActionIO();
+    const sdk = new Error('The client may not write computes.');
+    const explained = Object.assign(
+      new Error('attach compute k8s failed: AuthorizationFailed: The identity may not write computes.', { cause: sdk }),
+      {
+        messageIncludesCause: true,
+      },
+    );
+    await runAction(
+      'attach-compute',
+      () => {
+        throw new ActionError(explained.message, { hint: 'grant a role', cause: explained });
+      },
+      io,
+    );
+    expect(io.failures).toEqual([
+      'attach-compute: attach compute k8s failed: AuthorizationFailed: The identity may not write computes.\nhint: grant a role',
+    ]);
+  });
 });

@@ -58,9 +58,15 @@ export function isNotFound(err: unknown): boolean {
   return /^(ResourceNotFound|NotFound)$/i.test(facts.code);
 }
 
-/** An SDK failure rethrown with an actionable message, the ARM code, a hint, and the original as `cause`. */
+/**
+ * An SDK failure rethrown with an actionable message, the ARM code, a hint, and the original as `cause`.
+ * The message is written from the cause (code, message, details), so it says `messageIncludesCause`:
+ * actions-kit's `errorMessage()` then prints ARM's message once instead of appending the SDK's wording of it.
+ */
 export class ArmRequestError extends Error {
   override readonly name = 'ArmRequestError';
+  /** The cause is kept for its stack and response, not for its message: this one already tells it. */
+  readonly messageIncludesCause = true;
   readonly code: string;
   readonly hint?: string;
   readonly target?: string;

@@ -1,6 +1,7 @@
 /**
  * One factory for every Azure Resource Manager client the actions use: endpoint and token scope
- * from the cloud, our user agent, our retry policy, and a debug line per request.
+ * from the cloud, one cached credential for all of them, our user agent, our retry policy, and a
+ * debug line per request.
  */
 import type { ConnectedKubernetesClient } from '@azure/arm-hybridkubernetes';
 import type { SourceControlConfigurationClient } from '@azure/arm-kubernetesconfiguration';
@@ -17,6 +18,7 @@ import type {
 import { type AzureCloud, armScope } from './clouds.js';
 import { createRetryPolicy, type RetryOptions, retryPolicyName } from './retry.js';
 import { type Clock, formatDuration, systemClock } from './time.js';
+import { withTokenCache } from './token-cache.js';
 
 export const requestLogPolicyName = 'arcMlRequestLogPolicy';
 
@@ -27,6 +29,7 @@ export interface AzureLogger {
 }
 
 export interface ClientsOptions {
+  /** Wrapped with `withTokenCache()`: concurrent requests of all clients share one token request per scope. */
   readonly credential: TokenCredential;
   readonly cloud: AzureCloud;
   /** Default subscription; each getter can be asked for another. */
@@ -131,7 +134,8 @@ export async function createClients(options: ClientsOptions): Promise<AzureClien
     return client;
   }
 
-  const { credential } = options;
+  // One credential for all clients, asked once per scope at a time (each client's own policy would ask it again).
+  const credential = withTokenCache(options.credential, { clock });
   return {
     cloud: options.cloud,
     subscriptionId: options.subscriptionId,

@@ -67,6 +67,13 @@ export {
 } from './lro.js';
 export * from './resource-id.js';
 export {
+  getManagedCluster,
+  getResourceById,
+  type ManagedClusterInfo,
+  managedClusterApiVersion,
+  managedClusterInfo,
+} from './resources.js';
+export {
   createRetryPolicy,
   isRetryableError,
   type RetryInfo,
@@ -82,6 +89,7 @@ export {
   SignInInputError,
 } from './sign-in-inputs.js';
 export { type Clock, type ErrorWithHint, formatDuration, realSleep, type Sleep, systemClock } from './time.js';
+export { type TokenCacheOptions, withTokenCache } from './token-cache.js';
 export {
   type PollResult,
   TimeoutError,

@@ -225,6 +225,33 @@ export function parseClusterId(id: string): ClusterRef {
   };
 }
 
+/**
+ * The cluster arguments every `@azure/arm-kubernetesconfiguration` extensions call takes — resource group,
+ * cluster resource provider, cluster type, cluster name — for an Arc or an AKS cluster:
+ * `extensions.list(...clusterExtensionArgs(cluster))`, `extensions.get(...clusterExtensionArgs(cluster), name)`.
+ */
+export function clusterExtensionArgs(
+  cluster: ClusterRef,
+): readonly [resourceGroupName: string, clusterRp: string, clusterResourceName: string, clusterName: string] {
+  return cluster.kind === 'connected'
+    ? [cluster.resourceGroup, 'Microsoft.Kubernetes', 'connectedClusters', cluster.clusterName]
+    : [cluster.resourceGroup, 'Microsoft.ContainerService', 'managedClusters', cluster.clusterName];
+}
+
+const resourceGroupNamePattern = /^[-\p{L}\p{N}_.()]*[-\p{L}\p{N}_()]$/u;
+
+/**
+ * A resource group name as ARM accepts it: 1 to 90 letters, digits, `_`, `-`, `.`, `(` and `)`, not ending
+ * with `.`. Returns what is wrong (`"rg." must be letters, …`), or undefined; an input rule for actions-kit's
+ * `read.required('resource-group', resourceGroupNameRule)`.
+ */
+export function resourceGroupNameRule(value: string): string | undefined {
+  const length = [...value].length;
+  if (length < 1 || length > 90) return `${JSON.stringify(value)} is ${length} characters long; use 1 to 90`;
+  if (resourceGroupNamePattern.test(value)) return undefined;
+  return `${JSON.stringify(value)} must be letters, digits, '_', '-', '.', '(' or ')', not ending with '.'`;
+}
+
 export function workspaceId(ws: WorkspaceRef): string {
   return formatResourceId({
     subscriptionId: ws.subscriptionId,

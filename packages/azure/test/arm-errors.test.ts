@@ -306,6 +306,17 @@ describe('toArmError', () => {
     expect(error).toMatchObject({ code: 'MissingSubscriptionRegistration', statusCode: 409, requestId: 'req-1' });
   });
 
+  it('says its message tells its cause, which it keeps for the stack and response', () => {
+    // ARM's words are rephrased (who may not do what where), so the SDK's are not contained in ours:
+    // the marker is what keeps actions-kit's errorMessage() from printing them a second time.
+    const arms = `The client 'aaaa' with object id 'bbbb' does not have authorization to perform action 'Microsoft.MachineLearningServices/workspaces/computes/write' over scope '${SCOPE}/computes/k8s' or the scope is invalid.`;
+    const cause = restError(403, arm('AuthorizationFailed', arms));
+    const error = toArmError(cause, 'attach compute k8s');
+    expect(error.message).not.toContain(arms);
+    expect(error.messageIncludesCause).toBe(true);
+    expect(error.cause).toBe(cause);
+  });
+
   it('lists details that add something on their own lines', () => {
     const error = toArmError(
       restError(

@@ -1,9 +1,10 @@
+import type { TokenCredential } from '@azure/core-auth';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { explainArmError, isNotFound } from '../src/arm-errors.js';
 import { type AzureClients, createClients, redactUrl } from '../src/clients.js';
 import type { AzureCloud } from '../src/clouds.js';
 import { fakeTime, staticCredential } from '../src/testing.js';
-import { inTurn, type Route, router } from './helpers/fake-arm.js';
+import { inTurn, type Route, router, testCloud } from './helpers/fake-arm.js';
 import { sendJson, startHttpsServer, type TestServer, trustTestCa } from './helpers/https-server.js';
 
 const SUB = '00000000-0000-0000-0000-00000000000a';
@@ -23,14 +24,7 @@ describe('createClients against a local HTTPS Resource Manager', () => {
   beforeAll(async () => {
     restoreTrust = trustTestCa();
     server = await startHttpsServer(router(() => routes));
-    cloud = {
-      name: 'Test',
-      resourceManagerEndpoint: server.url,
-      authorityHost: `${server.url}/entra`,
-      resourceManagerAudience: 'https://management.test.example/',
-      storageEndpointSuffix: 'localhost',
-      isCustom: true,
-    };
+    cloud = testCloud(server.url);
     clients = await createClients({
       credential,
       cloud,
@@ -108,6 +102,55 @@ describe('createClients against a local HTTPS Resource Manager', () => {
     expect(new Set(credential.scopes.map((s) => s.join(' ')))).toEqual(
       new Set(['https://management.test.example//.default']),
     );
+  });
+
+  it('asks the credential once when two clients send requests at the same time', async () => {
+    routes = [
+      [
+        'GET',
+        /\/connectedClusters\/arc1$/,
+        (_q, res) =>
+          sendJson(res, 200, { name: 'arc1', location: 'local', properties: { connectivityStatus: 'Connected' } }),
+      ],
+      [
+        'GET',
+        /\/extensions\/azureml$/,
+        (_q, res) => sendJson(res, 200, { name: 'azureml', properties: { provisioningState: 'Succeeded' } }),
+      ],
+    ];
+    const asked: string[][] = [];
+    const slowEntra: TokenCredential = {
+      async getToken(scopes) {
+        asked.push(Array.isArray(scopes) ? scopes : [scopes]);
+        await new Promise((resolve) => setImmediate(resolve));
+        return { token: `token-${asked.length}`, expiresOnTimestamp: Date.now() + 3_600_000, tokenType: 'Bearer' };
+      },
+    };
+    const fresh = await createClients({
+      credential: slowEntra,
+      cloud,
+      subscriptionId: SUB,
+      userAgent: { version: '1.2.3', action: 'install-azureml-extension' },
+      clock: time.clock,
+    });
+
+    await Promise.all([
+      fresh.connectedClusters().connectedClusterOperations.get('rg', 'arc1'),
+      fresh
+        .kubernetesConfiguration()
+        .extensions.get('rg', 'Microsoft.Kubernetes', 'connectedClusters', 'arc1', 'azureml'),
+    ]);
+    await fresh
+      .machineLearning()
+      .workspaces.get('rg', 'ws')
+      .catch(() => undefined);
+
+    expect(asked).toEqual([['https://management.test.example//.default']]);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([
+      'Bearer token-1',
+      'Bearer token-1',
+      'Bearer token-1',
+    ]);
   });
 
   it('creates each client once per subscription', async () => {

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type AzureClients, createClients } from '../src/clients.js';
-import type { AzureCloud } from '../src/clouds.js';
 import { describeState, OperationFailedError, type OperationStateLike, waitForOperation } from '../src/lro.js';
 import { fakeTime, staticCredential } from '../src/testing.js';
 import { TimeoutError, WaitAbortedError } from '../src/wait-for.js';
-import { inTurn, type Route, router } from './helpers/fake-arm.js';
+import { inTurn, type Route, router, testCloud } from './helpers/fake-arm.js';
 import { sendJson, startHttpsServer, type TestServer, trustTestCa } from './helpers/https-server.js';
 
 const SUB = '00000000-0000-0000-0000-000000000001';
@@ -129,6 +128,8 @@ describe('waitForOperation with poller fakes', () => {
     expect(error.code).toBe('ComputeAttachFailed');
     expect(error.message).toBe('attach compute k8s failed: ComputeAttachFailed: The namespace azureml does not exist.');
     expect(error.cause).toBe(failure);
+    // The SDK's "The long-running operation has failed. …" is told by the message: not printed again.
+    expect(error.messageIncludesCause).toBe(true);
   });
 
   it.each<[OperationStateLike | undefined, string]>([
@@ -155,17 +156,9 @@ describe('waitForOperation with the real SDK pollers against a local HTTPS Resou
   beforeAll(async () => {
     restoreTrust = trustTestCa();
     server = await startHttpsServer(router(() => routes));
-    const cloud: AzureCloud = {
-      name: 'Test',
-      resourceManagerEndpoint: server.url,
-      authorityHost: server.url,
-      resourceManagerAudience: server.url,
-      storageEndpointSuffix: 'localhost',
-      isCustom: true,
-    };
     clients = await createClients({
       credential: staticCredential(),
-      cloud,
+      cloud: testCloud(server.url),
       subscriptionId: SUB,
       userAgent: { version: '0.0.0', action: 'test' },
       retry: { sleep: time.sleep, clock: time.clock },

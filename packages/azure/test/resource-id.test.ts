@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   batchDeploymentId,
   batchEndpointId,
+  clusterExtensionArgs,
   clusterExtensionId,
   codeContainerId,
   codeVersionId,
@@ -26,6 +27,7 @@ import {
   parseResourceId,
   parseWorkspaceId,
   resourceGroupId,
+  resourceGroupNameRule,
   sameResourceId,
   subscriptionResourceId,
   type WorkspaceRef,
@@ -235,5 +237,35 @@ describe('cluster and workspace ids', () => {
   it('sameResourceId compares like ARM', () => {
     expect(sameResourceId(`${ARC}/`, ARC.toUpperCase())).toBe(true);
     expect(sameResourceId(ARC, `${ARC}x`)).toBe(false);
+  });
+
+  it('clusterExtensionArgs names the cluster as the extensions API wants it, for Arc and AKS', () => {
+    expect(clusterExtensionArgs(parseClusterId(ARC))).toEqual([
+      'ml-rg',
+      'Microsoft.Kubernetes',
+      'connectedClusters',
+      'arc1',
+    ]);
+    expect(clusterExtensionArgs(parseClusterId(managedClusterId(SUB, 'aks-rg', 'aks1')))).toEqual([
+      'aks-rg',
+      'Microsoft.ContainerService',
+      'managedClusters',
+      'aks1',
+    ]);
+  });
+});
+
+describe('resourceGroupNameRule', () => {
+  it.each(['rg', 'ml-rg_1', 'rg.(test)', 'a', 'Über-Gruppe', 'x'.repeat(90)])('accepts %j', (name) => {
+    expect(resourceGroupNameRule(name)).toBeUndefined();
+  });
+
+  it.each([
+    ['rg.', `"rg." must be letters, digits, '_', '-', '.', '(' or ')', not ending with '.'`],
+    ['rg/x', `"rg/x" must be letters, digits, '_', '-', '.', '(' or ')', not ending with '.'`],
+    ['my rg', `"my rg" must be letters, digits, '_', '-', '.', '(' or ')', not ending with '.'`],
+    ['x'.repeat(91), `"${'x'.repeat(91)}" is 91 characters long; use 1 to 90`],
+  ])('refuses %j', (name, problem) => {
+    expect(resourceGroupNameRule(name)).toBe(problem);
   });
 });

@@ -3,6 +3,7 @@
 import { type FakeActionIO, fakeActionIO } from '@arc-ml/actions-kit/testing';
 import { type ClusterRef, connectedClusterId, managedClusterId } from '@arc-ml/azure';
 import { fakeTime } from '@arc-ml/azure/testing';
+import { selfSigned } from '@arc-ml/test-support';
 import type { Deps } from '../../src/deps.js';
 import type { FakeAzure } from './fake-azure.js';
 
@@ -26,6 +27,19 @@ export const AKS: ClusterRef = {
   resourceGroup: 'rg',
   clusterName: 'aks',
   id: managedClusterId(SUB, 'rg', 'aks'),
+};
+
+/** The HTTPS scoring endpoint's name, and a real certificate and key for it. */
+export const CNAME = 'ml.contoso.test';
+export const TLS = selfSigned(CNAME);
+
+/** Inputs of an install on ARC with HTTPS scoring behind a load balancer. */
+export const HTTPS = {
+  'cluster-id': ARC.id,
+  'inference-router-service-type': 'LoadBalancer',
+  'ssl-cert-pem': TLS.certPem,
+  'ssl-key-pem': TLS.keyPem,
+  'ssl-cname': CNAME,
 };
 
 export interface TestDeps extends Deps {

@@ -1,5 +1,6 @@
 /** A tiny router for scripted Resource Manager responses in tests. */
 import type { ServerResponse } from 'node:http';
+import type { AzureCloud } from '../../src/clouds.js';
 import type { Handler, RecordedRequest } from './https-server.js';
 import { sendJson } from './https-server.js';
 
@@ -25,4 +26,16 @@ export function router(routes: () => readonly Route[]): Handler {
 export function inTurn(...answers: Array<(req: RecordedRequest, res: ServerResponse) => void>) {
   let i = 0;
   return (req: RecordedRequest, res: ServerResponse): void => answers[Math.min(i++, answers.length - 1)]!(req, res);
+}
+
+/** A custom cloud whose Resource Manager (and Entra) is the local test server at `url`. */
+export function testCloud(url: string, audience = 'https://management.test.example/'): AzureCloud {
+  return {
+    name: 'Test',
+    resourceManagerEndpoint: url,
+    authorityHost: `${url}/entra`,
+    resourceManagerAudience: audience,
+    storageEndpointSuffix: 'localhost',
+    isCustom: true,
+  };
 }
