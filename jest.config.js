@@ -17,4 +17,5 @@ export default {
   testMatch: ['<rootDir>/{actions,packages,test}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/lib/'],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/scripts/jest-closing-line.js'],
 };
