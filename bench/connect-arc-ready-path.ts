@@ -3,7 +3,7 @@
 // against local Azure in this process. Prints each run's wall time and request counts, then the
 // median. Needs the built bundle and packages:
 //
-//   node scripts/build-actions.mjs connect-arc && node actions/connect-arc/test/bench-ready-path.ts [runs]
+//   node scripts/build-actions.mjs connect-arc && node bench/connect-arc-ready-path.ts [runs]
 
 import { DEFAULT_CONFIG } from '@arc-ml/local-azure';
 import { startActionTestAzure } from '@arc-ml/test-support';

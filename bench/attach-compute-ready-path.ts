@@ -2,7 +2,7 @@
 // runner does (cold node start included), against local Azure started in this process.
 //
 //   node scripts/build-actions.mjs attach-compute
-//   node actions/attach-compute/test/bench-ready-path.ts [runs=5]
+//   node bench/attach-compute-ready-path.ts [runs=5]
 //
 // It attaches AKS cluster aks-ml (AzureML extension installed through the SDK) as compute
 // `bench-k8s` once, then runs the same step `runs` times and prints the median wall time and the

@@ -3,7 +3,7 @@
 // Median wall time of 5 runs and ARM requests per run, for the Arc cluster and the AKS cluster.
 //
 //   node scripts/build-actions.mjs install-azureml-extension
-//   node actions/install-azureml-extension/test/bench-ready-path.ts [runs]
+//   node bench/install-azureml-extension-ready-path.ts [runs]
 
 import { isArmRequest, isCloudDiscovery, startActionTestAzure } from '@arc-ml/test-support';
 
