@@ -420,8 +420,17 @@ describe('document', () => {
   });
 
   it('reports a syntax error in a file at its file, line and column', () => {
-    expect(() => read({ job: 'broken.yml' }, workspace).document('job')).toThrow(SourceError);
-    expect(() => read({ job: 'broken.yml' }, workspace).document('job')).toThrow(/^broken\.yml:\d+:\d+: /);
+    let thrown: unknown;
+    try {
+      read({ job: 'broken.yml' }, workspace).document('job');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SourceError);
+    expect(thrown).toMatchObject({ file: 'broken.yml', isFile: true, line: 3, column: 1 });
+    expect((thrown as Error).message).toBe(
+      'broken.yml:3:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    );
   });
 
   it('reports a syntax error in inline YAML against the input', () => {

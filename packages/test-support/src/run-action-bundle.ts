@@ -1,9 +1,11 @@
-// Runs a built action the way the GitHub runner does: a node process with INPUT_* variables and
-// the GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, then reads what it wrote.
+// Runs a built action the way the GitHub runner does: a node process with INPUT_* variables (the
+// step's inputs over action.yml's defaults) and the GITHUB_OUTPUT / GITHUB_STATE /
+// GITHUB_STEP_SUMMARY files, then reads what it wrote.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -19,6 +21,8 @@ export interface ActionRunOptions {
   /** State saved by an earlier main run, for a post run. */
   readonly state?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
+  /** Folder holding actions/<action>; the repository by default (tests of this harness use their own). */
+  readonly root?: string;
 }
 
 export interface Annotation {
@@ -37,6 +41,57 @@ export interface ActionRunResult {
   readonly annotations: readonly Annotation[];
   /** The failure message set by core.setFailed, if any. */
   readonly failure?: string;
+  /**
+   * Inputs the step did not give whose action.yml default is a `${{ }}` expression: the runner
+   * would evaluate it, this harness cannot, so their INPUT_ variable is not set at all.
+   */
+  readonly unevaluatedDefaults: readonly string[];
+}
+
+export interface RunnerInputs {
+  /** INPUT_<NAME> → value, as the runner sets them for the step. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** See ActionRunResult.unevaluatedDefaults. */
+  readonly unevaluatedDefaults: readonly string[];
+}
+
+/**
+ * The INPUT_ variables the runner sets for a step: every input action.yml declares gets one — the
+ * step's value, else the declared `default:` (as written: action.yml scalars are strings to the
+ * runner, so `default: 1.0` stays "1.0"), else ''. A default with a `${{ }}` expression is left
+ * unset and reported. An input the step gives that action.yml does not declare is an error here
+ * (the runner only warns "Unexpected input(s)", but the action would never see it documented).
+ */
+export function runnerInputs(actionYml: string, given: Readonly<Record<string, string>> = {}): RunnerInputs {
+  const manifest = parse(actionYml, { schema: 'failsafe' }) as { inputs?: Record<string, unknown> } | null;
+  const declared = manifest?.inputs ?? {};
+  const unexpected = Object.keys(given).filter((name) => !Object.hasOwn(declared, name));
+  if (unexpected.length) {
+    throw new Error(
+      `Unexpected input(s) ${unexpected.map((n) => `'${n}'`).join(', ')}; action.yml declares ${Object.keys(declared).join(', ') || 'none'}`,
+    );
+  }
+  const environment: Record<string, string> = {};
+  const unevaluatedDefaults: string[] = [];
+  for (const [name, metadata] of Object.entries(declared)) {
+    const value = Object.hasOwn(given, name) ? given[name] : defaultOf(metadata);
+    if (value === undefined) continue;
+    if (!Object.hasOwn(given, name) && value.includes('${{')) {
+      unevaluatedDefaults.push(name);
+      continue;
+    }
+    environment[inputVariable(name)] = value;
+  }
+  return { environment, unevaluatedDefaults };
+}
+
+function defaultOf(metadata: unknown): string {
+  if (metadata && typeof metadata === 'object' && 'default' in metadata) {
+    const value = (metadata as { default: unknown }).default;
+    if (typeof value === 'string') return value;
+    throw new Error(`an input's default must be a scalar, got ${JSON.stringify(value)}`);
+  }
+  return '';
 }
 
 /** The variables a hosted runner sets that the actions read; never the parent's INPUT_* or GITHUB_*. */
@@ -51,6 +106,8 @@ function baseEnvironment(): Record<string, string> {
 }
 
 export async function runActionBundle(options: ActionRunOptions): Promise<ActionRunResult> {
+  const actionDir = join(options.root ?? REPO_ROOT, 'actions', options.action);
+  const inputs = runnerInputs(readFileSync(join(actionDir, 'action.yml'), 'utf8'), options.inputs);
   const work = mkdtempSync(join(tmpdir(), `run-${options.action}-`));
   const files = {
     GITHUB_OUTPUT: join(work, 'output'),
@@ -73,10 +130,10 @@ export async function runActionBundle(options: ActionRunOptions): Promise<Action
     RUNNER_OS: 'Linux',
   };
   for (const [name, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[name] = value;
-  for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputVariable(name)] = value;
+  Object.assign(env, inputs.environment);
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
 
-  const script = join(REPO_ROOT, 'actions', options.action, 'dist', options.entry === 'post' ? 'post.js' : 'index.js');
+  const script = join(actionDir, 'dist', options.entry === 'post' ? 'post.js' : 'index.js');
   try {
     const { exitCode, stdout, stderr } = await runNode(script, env, options.timeoutMs ?? 120_000);
     const annotations = parseAnnotations(stdout);
@@ -90,6 +147,7 @@ export async function runActionBundle(options: ActionRunOptions): Promise<Action
       annotations,
       failure:
         exitCode === 0 ? undefined : annotations.find((a) => a.level === 'error' && !a.properties['file'])?.message,
+      unevaluatedDefaults: inputs.unevaluatedDefaults,
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -1,9 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { inputVariable, parseAnnotations, parseFileCommands, REPO_ROOT, visibleLog } from '@arc-ml/test-support';
+import {
+  inputVariable,
+  parseAnnotations,
+  parseFileCommands,
+  REPO_ROOT,
+  runActionBundle,
+  runnerInputs,
+  visibleLog,
+} from '@arc-ml/test-support';
 import { describe, expect, it } from '@jest/globals';
 
 describe('parseFileCommands', () => {
@@ -53,7 +61,116 @@ describe('inputVariable', () => {
   });
 });
 
+const ACTION_YML = `name: echo-inputs
+inputs:
+  cluster-name:
+    description: required, no default
+    required: true
+  timeout:
+    description: a plain default
+    default: 20m
+  enable-ha:
+    description: a YAML boolean the runner reads as the string "true"
+    default: true
+  ratio:
+    description: a YAML number the runner keeps as written
+    default: 1.0
+  empty:
+    description: an explicit empty default
+    default: ""
+  token:
+    description: an expression only the runner can evaluate
+    default: \${{ github.token }}
+  my input:
+    description: a name with a space
+    default: spaced
+runs:
+  using: node24
+  main: dist/index.js
+`;
+
+describe('runnerInputs (the INPUT_ variables the runner sets from action.yml and the step)', () => {
+  it.each<[string, Record<string, string>, Record<string, string>, string[]]>([
+    [
+      'no step inputs: every declared input, its default or empty; expression defaults left unset',
+      {},
+      {
+        'INPUT_CLUSTER-NAME': '',
+        INPUT_TIMEOUT: '20m',
+        'INPUT_ENABLE-HA': 'true',
+        INPUT_RATIO: '1.0',
+        INPUT_EMPTY: '',
+        INPUT_MY_INPUT: 'spaced',
+      },
+      ['token'],
+    ],
+    [
+      "the step's values win over defaults, an explicit '' included, and an expression default given by the step",
+      { 'cluster-name': 'arc-k3s', timeout: '', 'enable-ha': 'false', token: 'ghs_x', 'my input': 'given' },
+      {
+        'INPUT_CLUSTER-NAME': 'arc-k3s',
+        INPUT_TIMEOUT: '',
+        'INPUT_ENABLE-HA': 'false',
+        INPUT_RATIO: '1.0',
+        INPUT_EMPTY: '',
+        INPUT_TOKEN: 'ghs_x',
+        INPUT_MY_INPUT: 'given',
+      },
+      [],
+    ],
+  ])('%s', (_case, given, environment, unevaluated) => {
+    expect(runnerInputs(ACTION_YML, given)).toEqual({ environment, unevaluatedDefaults: unevaluated });
+  });
+
+  it('refuses an input action.yml does not declare, naming it and the declared ones', () => {
+    expect(() => runnerInputs('inputs:\n  a:\n    default: x\n', { a: '1', typo: '2' })).toThrow(
+      "Unexpected input(s) 'typo'; action.yml declares a",
+    );
+  });
+
+  it('sets nothing for an action without inputs', () => {
+    expect(runnerInputs('name: x\nruns:\n  using: node24\n  main: dist/index.js\n')).toEqual({
+      environment: {},
+      unevaluatedDefaults: [],
+    });
+  });
+});
+
 describe('runActionBundle', () => {
+  it("gives the bundle action.yml's defaults under the step's inputs, as the runner does", async () => {
+    // A stand-in action whose bundle writes every INPUT_ variable it sees to GITHUB_OUTPUT.
+    const root = mkdtempSync(join(tmpdir(), 'run-action-bundle-root-'));
+    try {
+      const action = join(root, 'actions', 'echo-inputs');
+      mkdirSync(join(action, 'dist'), { recursive: true });
+      writeFileSync(join(action, 'action.yml'), ACTION_YML);
+      writeFileSync(
+        join(action, 'dist', 'index.js'),
+        `const { appendFileSync } = require('node:fs');
+         for (const [k, v] of Object.entries(process.env)) if (k.startsWith('INPUT_')) appendFileSync(process.env.GITHUB_OUTPUT, k + '=' + v + '\\n');`,
+      );
+
+      const result = await runActionBundle({
+        root,
+        action: 'echo-inputs',
+        inputs: { 'cluster-name': 'arc-k3s', timeout: '5m' },
+      });
+
+      expect(result.exitCode).toBe(0);
+      expect(result.outputs).toEqual({
+        'INPUT_CLUSTER-NAME': 'arc-k3s',
+        INPUT_TIMEOUT: '5m',
+        'INPUT_ENABLE-HA': 'true',
+        INPUT_RATIO: '1.0',
+        INPUT_EMPTY: '',
+        INPUT_MY_INPUT: 'spaced',
+      });
+      expect(result.unevaluatedDefaults).toEqual(['token']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('removes its work folder (RUNNER_TEMP, GITHUB_OUTPUT, …) once it has read the files', () => {
     // A child Node with its own TMPDIR: the folder must be empty again after a run.
     const temp = mkdtempSync(join(tmpdir(), 'run-action-bundle-test-'));
