@@ -18,10 +18,10 @@ import {
   contractCheck,
   deviatesOnPurpose,
   extensionsClient,
-  githubCredential,
   githubIdToken,
   readTraffic,
   resourcesClient,
+  type SignInOptions,
   startTestAzure,
 } from './local-azure-support.js';
 
@@ -45,7 +45,7 @@ const APP = DEFAULT_CONFIG.apps[0]!;
 
 let azure: LocalAzure;
 let token: string;
-let opsCredential: ReturnType<typeof githubCredential>;
+let opsSignIn: SignInOptions;
 /** Every secret the tests saw: none may appear in the traffic record. */
 const secrets = new Set<string>();
 
@@ -53,7 +53,7 @@ beforeAll(async () => {
   azure = await startTestAzure({ config: CONFIG });
   token = await armToken(azure);
   const { requestToken } = await azure.admin.mintRequestToken({ claims: { environment: 'ops' } });
-  opsCredential = githubCredential(azure, { requestToken, clientId: OPS_APP.clientId });
+  opsSignIn = { requestToken, clientId: OPS_APP.clientId };
   secrets
     .add(token)
     .add(requestToken)
@@ -69,7 +69,7 @@ const rg = (name: string, query = 'api-version=2025-04-01') => `/subscriptions/$
 
 describe('resource groups through @azure/arm-resources', () => {
   it('creates, reads, tags, lists and finds a resource group', async () => {
-    const client = resourcesClient(azure, opsCredential);
+    const client = await resourcesClient(azure, opsSignIn);
     const created = await client.resourceGroups.createOrUpdate('scratch-rg', {
       location: 'East US',
       tags: { team: 'ml' },
@@ -93,7 +93,7 @@ describe('resource groups through @azure/arm-resources', () => {
   });
 
   it('reads a resource by an id with its leading slash: getById sends //subscriptions/…, as ARM tolerates', async () => {
-    const client = resourcesClient(azure, opsCredential);
+    const client = await resourcesClient(azure, opsSignIn);
     const id = `/subscriptions/${SUB}/resourceGroups/arc-ml-rg`;
     const before = readTraffic(azure.trafficFile).length;
 
@@ -112,7 +112,7 @@ describe('resource groups through @azure/arm-resources', () => {
       'GET',
       `//subscriptions/${SUB}//resourcegroups/arc-ml-rg?api-version=2025-04-01`,
       {
-        token: await armToken(azure, opsCredential),
+        token: await armToken(azure, opsSignIn),
       },
     );
     expect(doubled).toMatchObject({ status: 200, body: { id, name: 'arc-ml-rg' } });
@@ -122,7 +122,7 @@ describe('resource groups through @azure/arm-resources', () => {
   });
 
   it('answers 201 for a new group and 200 for an existing one, and refuses to move it', async () => {
-    const ops = await armToken(azure, opsCredential);
+    const ops = await armToken(azure, opsSignIn);
     expect((await call(azure, 'PUT', rg('put-rg'), { token: ops, body: { location: 'eastus' } })).status).toBe(201);
     expect((await call(azure, 'PUT', rg('put-rg'), { token: ops, body: { location: 'eastus' } })).status).toBe(200);
     const moved = await call(azure, 'PUT', rg('put-rg'), { token: ops, body: { location: 'westus' } });
@@ -132,7 +132,7 @@ describe('resource groups through @azure/arm-resources', () => {
   });
 
   it('deletes a group as a long-running operation the SDK poller follows (202 + Location)', async () => {
-    const client = resourcesClient(azure, opsCredential);
+    const client = await resourcesClient(azure, opsSignIn);
     await client.resourceGroups.createOrUpdate('doomed-rg', { location: 'eastus' });
     await client.resourceGroups.delete('doomed-rg', { updateIntervalInMs: 10 }).pollUntilDone();
     expect(await client.resourceGroups.checkExistence('doomed-rg')).toEqual({ body: false });
@@ -163,13 +163,10 @@ describe('resource groups through @azure/arm-resources', () => {
     });
 
     it('answers 202 on the Location URL, InProgress on the status URL, and Deleting on the group', async () => {
-      const ops = await armToken(
-        slow,
-        githubCredential(slow, {
-          requestToken: (await slow.admin.mintRequestToken({ claims: { environment: 'ops' } })).requestToken,
-          clientId: OPS_APP.clientId,
-        }),
-      );
+      const ops = await armToken(slow, {
+        requestToken: (await slow.admin.mintRequestToken({ claims: { environment: 'ops' } })).requestToken,
+        clientId: OPS_APP.clientId,
+      });
       const accepted = await call(slow, 'DELETE', rg('arc-ml-rg'), { token: ops });
       expect(accepted.status).toBe(202);
       expect(accepted.headers.get('retry-after')).toBe('1');
@@ -190,7 +187,7 @@ describe('resource groups through @azure/arm-resources', () => {
   it('answers ResourceGroupNotFound for a missing group and anything below it', async () => {
     const missing = await call(azure, 'GET', rg('no-such-rg'), { token });
     expect(missing.status).toBe(403); // the default app has no role there: ARM checks access first
-    const ops = await armToken(azure, opsCredential);
+    const ops = await armToken(azure, opsSignIn);
     expect((await call(azure, 'GET', rg('no-such-rg'), { token: ops })).body).toMatchObject({
       error: { code: 'ResourceGroupNotFound', message: "Resource group 'no-such-rg' could not be found." },
     });
@@ -215,7 +212,7 @@ describe('role checks', () => {
         details: [],
       },
     });
-    await expect(resourcesClient(azure).resourceGroups.get('no-access-rg')).rejects.toMatchObject({
+    await expect((await resourcesClient(azure)).resourceGroups.get('no-access-rg')).rejects.toMatchObject({
       statusCode: 403,
       code: 'AuthorizationFailed',
     });
@@ -235,7 +232,7 @@ describe('role checks', () => {
 
   it('lists only the groups the app may read, as ARM filters lists', async () => {
     const names: string[] = [];
-    for await (const group of resourcesClient(azure).resourceGroups.list()) names.push(group.name ?? '');
+    for await (const group of (await resourcesClient(azure)).resourceGroups.list()) names.push(group.name ?? '');
     expect(names).toEqual(['arc-ml-rg']);
   });
 
@@ -261,7 +258,7 @@ describe('role checks', () => {
         ),
       },
     });
-    const ops = await armToken(azure, opsCredential);
+    const ops = await armToken(azure, opsSignIn);
     const registered = await call(
       azure,
       'POST',
@@ -277,7 +274,7 @@ describe('role checks', () => {
 
 describe('resource providers', () => {
   it('lists each registered namespace with its resource types and api-versions', async () => {
-    const client = resourcesClient(azure);
+    const client = await resourcesClient(azure);
     const ml = await client.providers.get('Microsoft.MachineLearningServices');
     expect(ml.registrationState).toBe('Registered');
     const workspaces = ml.resourceTypes?.find((t) => t.resourceType === 'workspaces');
@@ -392,7 +389,7 @@ describe('long-running operations with core-lro 2 (Azure-AsyncOperation)', () =>
   });
 
   it('polls the status URL to Succeeded, then reads the resource', async () => {
-    const client = extensionsClient(lro);
+    const client = await extensionsClient(lro);
     const extension = await client.extensions.beginCreateAndWait(
       'arc-ml-rg',
       'Microsoft.ContainerService',
@@ -427,7 +424,7 @@ describe('long-running operations with core-lro 2 (Azure-AsyncOperation)', () =>
   it('answers InProgress with Retry-After while the work waits, and accepts any api-version there', async () => {
     const gate = new Gate();
     gates.set('slow', gate);
-    const client = extensionsClient(lro);
+    const client = await extensionsClient(lro);
     const poller = await client.extensions.beginCreate(
       'arc-ml-rg',
       'Microsoft.ContainerService',
@@ -451,7 +448,7 @@ describe('long-running operations with core-lro 2 (Azure-AsyncOperation)', () =>
   });
 
   it('deletes with a 202 the poller follows to the end', async () => {
-    const client = extensionsClient(lro);
+    const client = await extensionsClient(lro);
     await client.extensions.beginDeleteAndWait(
       'arc-ml-rg',
       'Microsoft.ContainerService',

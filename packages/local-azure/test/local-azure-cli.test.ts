@@ -132,6 +132,14 @@ describe('arc-ml local', () => {
     expect(stopped.stdout).toContain('not running');
   }, 180_000);
 
+  it('keeps its state in the git-ignored .arc-ml/local of the repository when no --state-dir is given', () => {
+    const status = arcMl('local', 'status');
+    expect([0, 3]).toContain(status.status); // whether or not someone runs local Azure there now
+    expect(status.stdout).toContain(join(REPO_ROOT, '.arc-ml', 'local'));
+    const ignored = spawnSync('git', ['check-ignore', '-q', join('.arc-ml', 'local', 'env')], { cwd: REPO_ROOT });
+    expect(ignored.status).toBe(0);
+  });
+
   it('explains its usage for an unknown command', () => {
     const result = arcMl('local', 'sideways');
     expect(result.status).toBe(2);

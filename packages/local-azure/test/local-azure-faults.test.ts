@@ -40,7 +40,7 @@ const groupPaths = (azure: LocalAzure) =>
 
 describe('throttling', () => {
   it('answers every Nth request 429 with Retry-After, and the SDK retries through it', async () => {
-    const client = resourcesClient(azure);
+    const client = await resourcesClient(azure);
     await client.resourceGroups.get('arc-ml-rg'); // sign-in happens outside ARM; start counting after
     const before = groupPaths(azure).length;
     await azure.admin.setFaults({ throttle: { everyNth: 2, retryAfterSeconds: 0 } });
@@ -69,7 +69,7 @@ describe('throttling', () => {
 
 describe('server errors', () => {
   it.each([500, 503] as const)('answers the next requests %i and the SDK retries until it succeeds', async (status) => {
-    const client = resourcesClient(azure);
+    const client = await resourcesClient(azure);
     await client.resourceGroups.get('arc-ml-rg');
     const before = groupPaths(azure).length;
     await azure.admin.setFaults({ serverErrors: { status, times: 2, retryAfterSeconds: 0 } });
@@ -83,7 +83,7 @@ describe('server errors', () => {
 
   it('gives up after the SDK’s retries when the errors last longer', async () => {
     await azure.admin.setFaults({ serverErrors: { status: 500, times: 10 } });
-    await expect(resourcesClient(azure).resourceGroups.get('arc-ml-rg')).rejects.toMatchObject({
+    await expect((await resourcesClient(azure)).resourceGroups.get('arc-ml-rg')).rejects.toMatchObject({
       statusCode: 500,
       code: 'InternalServerError',
     });
@@ -92,7 +92,7 @@ describe('server errors', () => {
 
 describe('dropped connections', () => {
   it('closes the connection without an answer; the SDK retries on a new one', async () => {
-    const client = resourcesClient(azure);
+    const client = await resourcesClient(azure);
     await client.resourceGroups.get('arc-ml-rg');
     const before = groupPaths(azure).length;
     await azure.admin.setFaults({ dropConnections: { times: 1, path: 'resourcegroups/arc-ml-rg$' } });
@@ -117,7 +117,7 @@ describe('dropped connections', () => {
 
 describe('failing long-running operations', () => {
   it('makes the next operation end Failed with the given error, and the poller reports it', async () => {
-    const client = resourcesClient(azure);
+    const client = await resourcesClient(azure);
     await client.resourceGroups.createOrUpdate('fail-rg', { location: 'eastus' });
     await azure.admin.setFaults({
       failOperations: {
@@ -137,7 +137,7 @@ describe('failing long-running operations', () => {
   });
 
   it('leaves operations of other kinds alone', async () => {
-    const client = resourcesClient(azure);
+    const client = await resourcesClient(azure);
     await client.resourceGroups.createOrUpdate('other-rg', { location: 'eastus' });
     await azure.admin.setFaults({ failOperations: { kind: 'extension', code: 'ExtensionFailed', message: 'no' } });
     await client.resourceGroups.delete('other-rg', { updateIntervalInMs: 10 }).pollUntilDone();
@@ -186,7 +186,7 @@ describe('faults from the config file', () => {
       delays: 'default',
     });
     expect((await slow.admin.faults()).faults).toEqual({ delayFactor: 0, throttle: { everyNth: 1000 } });
-    const client = resourcesClient(slow);
+    const client = await resourcesClient(slow);
     await client.resourceGroups.createOrUpdate('quick-rg', { location: 'eastus' });
     const token = await armToken(slow);
     const accepted = await call(
@@ -196,5 +196,18 @@ describe('faults from the config file', () => {
       { token },
     );
     expect(accepted.headers.get('retry-after')).toBe('0'); // the delay (300 ms) scaled by 0
+
+    await client.resourceGroups.createOrUpdate('slower-rg', { location: 'eastus' });
+    await slow.admin.updateFaults({ delayFactor: 10 });
+    const slower = await call(
+      slow,
+      'DELETE',
+      `/subscriptions/${slow.subscriptionId}/resourcegroups/slower-rg?api-version=2025-04-01`,
+      { token },
+    );
+    // The admin API scales the same 300 ms by 10: no longer instant, so the operation is still running.
+    expect(slower.headers.get('retry-after')).toBe('1');
+    const location = new URL(slower.headers.get('location')!);
+    expect((await call(slow, 'GET', `${location.pathname}${location.search}`, { token })).status).toBe(202);
   });
 });

@@ -8,7 +8,6 @@ import {
   armToken,
   call,
   FEDERATION_AUDIENCE,
-  githubCredential,
   githubIdToken,
   resourcesClient,
   startTestAzure,
@@ -115,7 +114,7 @@ describe('Entra ID', () => {
     });
   });
 
-  it('issues an access token through the official ClientAssertionCredential', async () => {
+  it('issues an access token through @arc-ml/azure and the official ClientAssertionCredential', async () => {
     const claims = decodeJwt(await armToken(azure));
     expect(claims).toMatchObject({
       aud: 'https://management.local.arc-ml',
@@ -190,12 +189,39 @@ describe('Entra ID', () => {
     },
   );
 
-  it('tells the credential user why sign-in failed (subject mismatch through ClientAssertionCredential)', async () => {
+  it('tells the credential user why sign-in failed (subject mismatch through @arc-ml/azure)', async () => {
     const { requestToken } = await azure.admin.mintRequestToken({ claims: { environment: 'staging' } });
-    await expect(githubCredential(azure, { requestToken }).getToken(`${azure.armAudience}.default`)).rejects.toThrow(
+    await expect(armToken(azure, { requestToken })).rejects.toThrow(
       /AADSTS700213: No matching federated identity record found for presented assertion subject 'repo:arc-ml\/arc-ml-actions:environment:staging'/,
     );
   });
+
+  it.each([
+    [
+      'issuer',
+      async () => ({
+        requestToken: (
+          await azure.admin.mintRequestToken({ claims: { iss: 'https://token.actions.githubusercontent.com' } })
+        ).requestToken,
+      }),
+      /AADSTS700211: No matching federated identity record found for presented assertion issuer/,
+    ],
+    [
+      'audience',
+      async () => ({ audience: 'https://github.com/arc-ml' }),
+      /AADSTS700212: No matching federated identity record found for presented assertion audience 'https:\/\/github.com\/arc-ml'/,
+    ],
+    [
+      'expiry',
+      async () => ({ requestToken: (await azure.admin.mintRequestToken({ lifetimeSeconds: -600 })).requestToken }),
+      /AADSTS700024: Client assertion is not within its valid time range/,
+    ],
+  ])(
+    'fails an action’s sign-in through @arc-ml/azure on a mismatched %s, with Entra’s code',
+    async (_what, options, message) => {
+      await expect(armToken(azure, await options())).rejects.toThrow(message);
+    },
+  );
 
   it('refuses an unknown client id (AADSTS700016) and an unknown tenant (AADSTS90002)', async () => {
     const assertion = await githubIdToken(azure);
@@ -205,11 +231,7 @@ describe('Entra ID', () => {
 
     const unknownTenant = await tokenRequest(await assertionForm(assertion), '00000000-1111-4000-8000-000000000000');
     expect(entraError(unknownTenant.body)).toMatchObject({ error: 'invalid_request', error_codes: [90002] });
-    await expect(
-      githubCredential(azure, { clientId: '99999999-0000-4000-8000-000000000000' }).getToken(
-        `${azure.armAudience}.default`,
-      ),
-    ).rejects.toThrow(/AADSTS700016/);
+    await expect(armToken(azure, { clientId: '99999999-0000-4000-8000-000000000000' })).rejects.toThrow(/AADSTS700016/);
   });
 
   it('refuses an assertion signed by another key (AADSTS700027)', async () => {
@@ -277,7 +299,7 @@ describe('Resource Manager authentication', () => {
   });
 
   it('serves the signed-in app through the official SDK client', async () => {
-    const group = await resourcesClient(azure).resourceGroups.get('arc-ml-rg');
+    const group = await (await resourcesClient(azure)).resourceGroups.get('arc-ml-rg');
     expect(group).toMatchObject({
       name: 'arc-ml-rg',
       location: 'eastus',

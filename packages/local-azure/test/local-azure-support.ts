@@ -1,34 +1,21 @@
 // Shared by local Azure's integration tests: start an in-process local Azure in a temp state dir,
-// trust its CA, sign in through GitHub OIDC → Entra with the official @azure/identity credential,
-// and call Resource Manager with the official SDK clients or plain fetch.
+// trust its CA, sign in the way every action does — `@arc-ml/azure` (readSignInSettings →
+// connectToAzure) with the variables of DIR/env, so GitHub OIDC → Entra through the official
+// @azure/identity credential — and call Resource Manager with the official SDK clients that
+// package hands out, or with plain fetch.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import type { SourceControlConfigurationClient as ExtensionsClientType } from '../../azure/node_modules/@azure/arm-kubernetesconfiguration/types/arm-kubernetesconfiguration.js';
-import type { ResourceManagementClient as ResourceManagementClientType } from '../../azure/node_modules/@azure/arm-resources/dist/esm/index.js';
-// The Azure SDKs are dependencies of packages/azure; local Azure's tests use those same copies.
-import type { ClientAssertionCredential as ClientAssertionCredentialType } from '../../azure/node_modules/@azure/identity/dist/esm/index.js';
+import { type AzureClients, type AzureConnection, connectToAzure, readSignInSettings } from '@arc-ml/azure';
 import type { TrafficExchange } from '../src/http/traffic.js';
 import { type LocalAzure, type LocalAzureOptions, startLocalAzure } from '../src/local-azure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '../../..');
-const sdkRequire = createRequire(join(REPO_ROOT, 'packages/azure/package.json'));
-
-export const { ClientAssertionCredential } = sdkRequire('@azure/identity') as {
-  ClientAssertionCredential: typeof ClientAssertionCredentialType;
-};
-export const { ResourceManagementClient } = sdkRequire('@azure/arm-resources') as {
-  ResourceManagementClient: typeof ResourceManagementClientType;
-};
-export const { SourceControlConfigurationClient } = sdkRequire('@azure/arm-kubernetesconfiguration') as {
-  SourceControlConfigurationClient: typeof ExtensionsClientType;
-};
 
 export const FEDERATION_AUDIENCE = 'api://AzureADTokenExchange';
 
@@ -68,42 +55,63 @@ export async function githubIdToken(
   return ((await response.json()) as { value: string }).value;
 }
 
-/** The credential every action uses: a GitHub ID token as the client assertion. */
-export function githubCredential(
-  azure: LocalAzure,
-  options: { requestToken?: string; clientId?: string; audience?: string; tenantId?: string } = {},
-): ClientAssertionCredentialType {
-  return new ClientAssertionCredential(
-    options.tenantId ?? azure.tenantId,
-    options.clientId ?? azure.clientId,
-    () => githubIdToken(azure, options.requestToken, options.audience),
-    { authorityHost: azure.baseUrl, disableInstanceDiscovery: true },
-  );
+/** Who signs in: another request token (other claims), another app, another ID-token audience. */
+export interface SignInOptions {
+  readonly requestToken?: string;
+  readonly clientId?: string;
+  readonly audience?: string;
 }
 
-export function resourcesClient(
-  azure: LocalAzure,
-  credential = githubCredential(azure),
-  retryDelayInMs = 10,
-): ResourceManagementClientType {
-  return new ResourceManagementClient(credential, azure.subscriptionId, {
-    endpoint: azure.armEndpoint,
-    credentials: { scopes: [`${azure.armAudience}.default`] },
-    retryOptions: { retryDelayInMs, maxRetryDelayInMs: 100 },
-  });
+const connections = new WeakMap<LocalAzure, Map<string, Promise<AzureConnection>>>();
+
+/**
+ * Signs in as an action does: `readSignInSettings` over DIR/env's variables (AZURE_CLIENT_ID,
+ * AZURE_TENANT_ID, AZURE_SUBSCRIPTION_ID, AZURE_ARM_ENDPOINT, ACTIONS_ID_TOKEN_REQUEST_*), then
+ * `connectToAzure`: cloud discovery through the metadata endpoint, the GitHub OIDC credential,
+ * and the SDK client factory. One connection per local Azure and options.
+ */
+export function signIn(azure: LocalAzure, options: SignInOptions = {}): Promise<AzureConnection> {
+  const byOptions = connections.get(azure) ?? new Map<string, Promise<AzureConnection>>();
+  connections.set(azure, byOptions);
+  const key = JSON.stringify([options.requestToken, options.clientId, options.audience]);
+  let connection = byOptions.get(key);
+  if (!connection) {
+    const env: Record<string, string | undefined> = {
+      ...azure.env,
+      ...(options.requestToken ? { ACTIONS_ID_TOKEN_REQUEST_TOKEN: options.requestToken } : {}),
+      ...(options.clientId ? { AZURE_CLIENT_ID: options.clientId } : {}),
+    };
+    const settings = readSignInSettings(
+      { optional: (name) => (name === 'audience' ? options.audience : undefined) },
+      env,
+    );
+    connection = connectToAzure(settings, {
+      userAgent: { version: '0.0.0-test', action: 'local-azure-tests' },
+      env,
+      retry: { initialDelayMs: 10, maxDelayMs: 100 },
+    });
+    byOptions.set(key, connection);
+  }
+  return connection;
 }
 
-export function extensionsClient(azure: LocalAzure, credential = githubCredential(azure)): ExtensionsClientType {
-  return new SourceControlConfigurationClient(credential, azure.subscriptionId, {
-    endpoint: azure.armEndpoint,
-    credentialScopes: [`${azure.armAudience}.default`],
-    retryOptions: { retryDelayInMs: 10, maxRetryDelayInMs: 100 },
-  });
+/** The SDK client factory of a signed-in connection. */
+export async function clientsFor(azure: LocalAzure, options: SignInOptions = {}): Promise<AzureClients> {
+  return (await signIn(azure, options)).clients;
+}
+
+export async function resourcesClient(azure: LocalAzure, options: SignInOptions = {}) {
+  return (await clientsFor(azure, options)).resources();
+}
+
+export async function extensionsClient(azure: LocalAzure, options: SignInOptions = {}) {
+  return (await clientsFor(azure, options)).kubernetesConfiguration();
 }
 
 /** An access token through the real sign-in path (GitHub ID token → Entra). */
-export async function armToken(azure: LocalAzure, credential = githubCredential(azure)): Promise<string> {
-  const token = await credential.getToken(`${azure.armAudience}.default`);
+export async function armToken(azure: LocalAzure, options: SignInOptions = {}): Promise<string> {
+  const connection = await signIn(azure, options);
+  const token = await connection.credential.getToken(`${azure.armAudience}.default`);
   if (!token) throw new Error('no access token');
   return token.token;
 }
@@ -184,17 +192,21 @@ function checkerPython(): string | undefined {
   return python;
 }
 
-/** Whether ../shared (with the checker) sits beside the repository and a python can run it. */
+/**
+ * Whether ../shared (with the checker) sits beside the repository. When it does, the check runs:
+ * a python that cannot run it fails the test instead of skipping it.
+ */
 export function contractCheckAvailable(): boolean {
-  return existsSync(CONTRACT_CHECK) && checkerPython() !== undefined;
+  return existsSync(CONTRACT_CHECK);
 }
 
 /** Runs tools/arm-contract-check --json over a traffic file (undefined when ../shared is absent). */
 export function contractCheck(trafficFile: string): ContractReport | undefined {
   if (!existsSync(CONTRACT_CHECK)) return undefined;
-  const result = spawnSync(checkerPython() ?? 'python3', [CONTRACT_CHECK, '--json', trafficFile], {
-    encoding: 'utf8',
-  });
+  const interpreter = checkerPython();
+  if (!interpreter)
+    throw new Error(`${CONTRACT_CHECK} is present but no python3 here can import jsonschema, which it needs`);
+  const result = spawnSync(interpreter, [CONTRACT_CHECK, '--json', trafficFile], { encoding: 'utf8' });
   if (result.status === 2 || !result.stdout) {
     throw new Error(`arm-contract-check failed: ${result.stderr || result.stdout}`);
   }

@@ -140,6 +140,8 @@ const SECRET_PROPERTIES = new Set(
     'token',
     'primaryKey',
     'secondaryKey',
+    // regenerateKeys: a key the client chooses itself
+    'keyValue',
     'key',
     'key1',
     'key2',
