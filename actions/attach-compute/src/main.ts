@@ -34,7 +34,7 @@ import { type AzurePort, type ComputeRef, sdkAzurePort } from './azure-port.js';
 import { requireReadyCluster } from './cluster-check.js';
 import { type AttachSettings, getInputs } from './inputs.js';
 import { AZURE_DEFAULT_INSTANCE_TYPE } from './instance-types.js';
-import { writeSummary } from './summary.js';
+import { writeNotChangedSummary, writeSummary } from './summary.js';
 
 export const ACTION = 'attach-compute';
 
@@ -82,7 +82,10 @@ export async function run(deps: Deps = defaultDeps()): Promise<void> {
     await writeSummary(io.summary, settings, current.id, { kind: 'unchanged' });
     return;
   }
-  if (current && !settings.recreateOnChange) throw attachedOtherwise(settings, differences);
+  if (current && !settings.recreateOnChange) {
+    await writeNotChangedSummary(io.summary, settings, current.id, differences);
+    throw attachedOtherwise(settings, differences);
+  }
 
   await requireReadyCluster(azure, settings.cluster);
   const location = await azure.getWorkspaceLocation(settings.workspace);

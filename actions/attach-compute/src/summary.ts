@@ -51,6 +51,29 @@ export async function writeSummary(
   await summary.write();
 }
 
+/**
+ * recreate-on-change is false and the compute differs: the step fails, and the summary says at a glance
+ * that nothing was changed, how the attached compute differs, and how to go on.
+ */
+export async function writeNotChangedSummary(
+  sink: SummarySink,
+  settings: AttachSettings,
+  computeId: string,
+  differences: readonly string[],
+): Promise<void> {
+  await new JobSummary(sink)
+    .heading(`Compute ${settings.computeName}: attached with other settings; nothing changed`)
+    .text(
+      `recreate-on-change is false, so the compute in workspace ${settings.workspace.workspaceName} was left as it is. It differs from the inputs in:`,
+    )
+    .list([...differences])
+    .text(
+      'A Kubernetes compute cannot be updated in place: set recreate-on-change: true to detach and attach it again, or change the inputs back.',
+    )
+    .keyValues([['compute id', { code: computeId }]], ['Setting', 'Value'])
+    .write();
+}
+
 function instanceTypeRow(name: string, type: InstanceType, isDefault: boolean): Cell[] {
   const pair = (resource: 'cpu' | 'memory') => `${type.requests[resource] ?? '–'} / ${type.limits[resource] ?? '–'}`;
   const selector = Object.entries(type.nodeSelector)

@@ -123,6 +123,8 @@ describe('attach-compute on an Arc cluster', () => {
     expect(run.failure).toContain(
       'hint: A Kubernetes compute cannot be updated in place. Set recreate-on-change: true',
     );
+    expect(run.summary).toContain('## Compute arc-k8s: attached with other settings; nothing changed');
+    expect(run.summary).toContain('instance type &quot;cpu-large&quot;: added');
     expect(armWrites(run.traffic)).toEqual([]);
   });
 });

@@ -117,6 +117,8 @@ describe('attach-compute', () => {
     );
     await expect(failure).rejects.toMatchObject({ hint: expect.stringContaining('recreate-on-change: true') });
     expect(azure.writes).toEqual([]);
+    expect(deps.io.summary.markdown).toContain('## Compute k8s: attached with other settings; nothing changed');
+    expect(deps.io.summary.markdown).toContain('namespace: &quot;default&quot; → &quot;azureml&quot;');
   });
 
   it('recreates a compute whose earlier attach failed', async () => {

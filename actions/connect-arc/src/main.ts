@@ -29,7 +29,7 @@ import { type ClusterPort, type ConnectedCluster, clusterPort, type ManagedClust
 import { judge, waitUntilConnected } from './connectivity.js';
 import { type ConnectSettings, getInputs } from './inputs.js';
 import { connectCommandLine, onboardingPlan, onboardWithAzCli } from './onboard.js';
-import { reportConnected, reportManaged } from './report.js';
+import { reportConnected, reportManaged, reportUnusable } from './report.js';
 
 /** The Azure side, once signed in. */
 export interface AzureSide {
@@ -117,7 +117,10 @@ export async function run(deps: Deps = defaultDeps()): Promise<void> {
   let cluster = found.cluster;
   let waitedMs: number | undefined;
   const verdict = judge(cluster, settings);
-  if (verdict.kind === 'fail') throw verdict.error;
+  if (verdict.kind === 'fail') {
+    await reportUnusable(cluster, verdict.error, report);
+    throw verdict.error;
+  }
   if (verdict.kind === 'wait') {
     io.log.info(
       `Arc cluster ${settings.clusterName} is ${cluster.connectivityStatus ?? 'not reporting yet'}; waiting for Connected`,

@@ -92,6 +92,34 @@ export async function reportManaged(cluster: ManagedCluster, outcome: Outcome, c
     .write();
 }
 
+/** The cluster cannot be used (Offline, Expired, onboarding Failed…): the step fails; the summary says why and what to do. */
+export async function reportUnusable(
+  cluster: ConnectedCluster,
+  failure: { readonly message: string; readonly hint?: string | undefined },
+  ctx: Context,
+): Promise<void> {
+  const state =
+    cluster.provisioningState && cluster.provisioningState.toLowerCase() !== 'succeeded'
+      ? cluster.provisioningState
+      : (cluster.connectivityStatus ?? 'not reporting');
+  const rows: [string, Cell][] = [
+    ['Cluster', cluster.name],
+    ['Resource group', ctx.resourceGroup],
+    ['Connectivity', cluster.connectivityStatus],
+    ['Provisioning', cluster.provisioningState],
+    ['Last connected', cluster.lastConnectivityTime?.toISOString()],
+    ['Certificate expires', cluster.managedIdentityCertificateExpirationTime?.toISOString()],
+    ['Kubernetes', cluster.kubernetesVersion],
+    ['Arc agents', cluster.agentVersion],
+    ['Cluster id', portalCell(cluster.id, ctx)],
+  ];
+  const summary = new JobSummary(ctx.io.summary)
+    .heading(`Arc cluster ${cluster.name}: ${state}; not usable`)
+    .text(failure.message);
+  if (failure.hint) summary.heading('What to do', 3).text(failure.hint);
+  await summary.keyValues(rows.filter(([, value]) => value !== undefined && value !== '')).write();
+}
+
 /** The resource id, linked to the portal of a public cloud. */
 function portalCell(id: string, ctx: Context): Cell {
   if (!ctx.cloud.portal || ctx.cloud.isCustom) return { code: id };

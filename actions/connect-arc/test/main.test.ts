@@ -118,6 +118,11 @@ describe('connect-arc with a connected cluster', () => {
     expect(error.hint).toMatch(hint);
     expect(azure.writes).toEqual([]);
     expect(deps.az.commands).toEqual([]);
+    // The summary says it at a glance: the state, why, and what to do.
+    expect(deps.io.summary.markdown).toMatch(
+      /^## Arc cluster edge-k3s: (Offline|Expired|Failed|Deleting); not usable$/m,
+    );
+    expect(deps.io.summary.markdown).toContain('### What to do');
   });
 
   it('sets the tags the cluster lacks (after printing the plan), keeping its others', async () => {

@@ -147,8 +147,12 @@ function readCluster(read: InputReader, subscriptionId: string): ClusterRef {
         },
       );
     }
+    // Still strict (a typo is an error), but only aks can contradict the id: connected is the default the
+    // runner passes whether or not the step sets it.
+    const kind = clusterKind(read, typeText);
+    let cluster: ClusterRef;
     try {
-      return parseClusterId(clusterId);
+      cluster = parseClusterId(clusterId);
     } catch (error) {
       if (error instanceof InvalidResourceIdError) {
         throw new InputError('cluster-id', error.message.replace(/^"[^"]*" is/, `${quoteValue(clusterId)} is`), {
@@ -158,6 +162,12 @@ function readCluster(read: InputReader, subscriptionId: string): ClusterRef {
       }
       throw error;
     }
+    if (kind === 'managed' && cluster.kind === 'connected') {
+      throw new InputError('cluster-type', `is ${typeText}, but cluster-id is an Arc connected cluster`, {
+        hint: 'cluster-id already says the cluster type: remove cluster-type, or give the id of the AKS cluster (…/providers/Microsoft.ContainerService/managedClusters/<name>).',
+      });
+    }
+    return cluster;
   }
   if (resourceGroup === undefined && clusterName === undefined) {
     throw new InputError('cluster-id', 'a value is required (or resource-group and cluster-name)', {
@@ -285,11 +295,15 @@ function readInference(
   };
 }
 
+/**
+ * inference-router-ha, or a legacy HA setting in configuration-settings. The runner passes action.yml's
+ * default (true) as if it were given, so only false can be told apart from "not given": a legacy line
+ * decides when the input is at its default, and contradicting an explicit false is an error.
+ */
 function readHighAvailability(read: InputReader, extra: ReturnType<typeof readExtraSettings>): boolean {
-  const given = read.optional('inference-router-ha') !== undefined;
   const ha = read.boolean('inference-router-ha', true);
   if (extra.routerHighAvailability === undefined) return ha;
-  if (given && ha !== extra.routerHighAvailability) {
+  if (!ha && extra.routerHighAvailability) {
     throw new InputError(
       'configuration-settings',
       `the legacy setting ${extra.routerHighAvailabilitySource} means inference-router-ha ${extra.routerHighAvailability}, but inference-router-ha is ${ha}`,
@@ -299,20 +313,23 @@ function readHighAvailability(read: InputReader, extra: ReturnType<typeof readEx
   return extra.routerHighAvailability;
 }
 
-/** enable-inference is false: inference inputs have no effect; say so instead of silently dropping them. */
+/**
+ * enable-inference is false: inference inputs have no effect; say so instead of silently dropping them.
+ * The booleans count as given only when they differ from their action.yml default, which the runner
+ * passes whether or not the step sets them.
+ */
 function ignoreInferenceInputs(read: InputReader, warnings: string[]): undefined {
-  const given = [
-    'inference-router-service-type',
-    'internal-load-balancer-provider',
-    'inference-router-ha',
-    'allow-insecure-connections',
-    'ssl-cert-pem',
-    'ssl-key-pem',
-    'ssl-cname',
-  ].filter((name) => read.optional(name) !== undefined);
   // Still strict: a typo is a typo even where the value has no effect.
-  read.boolean('inference-router-ha', true);
-  read.boolean('allow-insecure-connections', false);
+  const ha = read.boolean('inference-router-ha', true);
+  const insecure = read.boolean('allow-insecure-connections', false);
+  const given = [
+    ...['inference-router-service-type', 'internal-load-balancer-provider'].filter(
+      (name) => read.optional(name) !== undefined,
+    ),
+    ...(ha ? [] : ['inference-router-ha']),
+    ...(insecure ? ['allow-insecure-connections'] : []),
+    ...['ssl-cert-pem', 'ssl-key-pem', 'ssl-cname'].filter((name) => read.optional(name) !== undefined),
+  ];
   if (given.length > 0)
     warnings.push(`${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} ignored because enable-inference is false`);
   return undefined;

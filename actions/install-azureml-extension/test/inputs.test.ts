@@ -59,6 +59,13 @@ describe('getInputs', () => {
     expect(read({ ...rest, 'resource-group': 'rg', ...inputs }).cluster).toEqual(expected);
   });
 
+  it.each([
+    ['the default cluster type', 'connected'],
+    ['its own type', 'aks'],
+  ])('takes the type from cluster-id, with %s beside it', (_case, clusterType) => {
+    expect(read({ ...INSECURE, 'cluster-id': AKS.id, 'cluster-type': clusterType }).cluster).toEqual(AKS);
+  });
+
   it('reads a cluster id with the casing ARM ignores', () => {
     const id = AKS.id.replace('resourceGroups', 'resourcegroups');
     expect(read({ ...INSECURE, 'cluster-id': id }).cluster).toMatchObject({ kind: 'managed', clusterName: 'aks' });
@@ -103,6 +110,13 @@ describe('getInputs', () => {
       { 'cluster-id': '', 'resource-group': 'rg', 'cluster-name': 'k', 'cluster-type': 'eks' },
       'cluster-type',
       /not one of connected, aks/,
+    ],
+    ['a cluster type with a typo next to cluster-id', { 'cluster-type': 'ask' }, 'cluster-type', /not one of/],
+    [
+      'cluster-type aks with the id of an Arc cluster',
+      { 'cluster-type': 'aks' },
+      'cluster-type',
+      /is aks, but cluster-id is an Arc connected cluster/,
     ],
     [
       'an invalid resource group',
@@ -243,10 +257,10 @@ describe('getInputs', () => {
       /means inference-router-service-type NodePort, but inference-router-service-type is LoadBalancer/,
     ],
     [
-      'legacy HA against the input',
-      { 'inference-router-ha': 'true', 'configuration-settings': 'inferenceLoadBalancerHA=False' },
+      'legacy HA against an explicit inference-router-ha: false',
+      { 'inference-router-ha': 'false', 'configuration-settings': 'inferenceLoadBalancerHA=True' },
       'configuration-settings',
-      /means inference-router-ha false/,
+      /means inference-router-ha true, but inference-router-ha is false/,
     ],
     [
       'an unknown cluster purpose',
@@ -277,6 +291,13 @@ describe('getInputs', () => {
     [
       'inferenceLoadBalancerHA=False',
       { 'configuration-settings': 'inferenceLoadBalancerHA=False' },
+      { routerHighAvailability: false },
+      /inferenceLoadBalancerHA is a legacy name; mapped to inference-router-ha: false/,
+    ],
+    [
+      // The runner passes action.yml's default (true) as if the step set it: the legacy line still decides.
+      'inferenceLoadBalancerHA=False with inference-router-ha at its default',
+      { 'inference-router-ha': 'true', 'configuration-settings': 'inferenceLoadBalancerHA=False' },
       { routerHighAvailability: false },
       /inferenceLoadBalancerHA is a legacy name; mapped to inference-router-ha: false/,
     ],
