@@ -1,24 +1,10 @@
 // action.yml is the contract with the runner: the inputs and outputs issue 4 lists, with its defaults,
 // and the runner passes every default as if the step had set it — so the settings must not change when it does.
 
-import { readFileSync } from 'node:fs';
-import { actionInputs, type InputSource, recordInputSource } from '@arc-ml/actions-kit';
-import { describe, expect, it } from '@jest/globals';
-import { parse } from 'yaml';
+import { actionInputs, type InputSource } from '@arc-ml/actions-kit';
+import { describeActionContract } from '@arc-ml/test-support';
 import { getInputs } from '../src/inputs.js';
 import { AKS, ARC, ENV, HTTPS } from './support/deps.js';
-
-interface ActionYml {
-  inputs: Record<string, { required?: boolean; default?: string }>;
-  outputs: Record<string, unknown>;
-}
-const actionYml = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as ActionYml;
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const defaults = Object.fromEntries(
-  Object.entries(actionYml.inputs).flatMap(([name, input]) =>
-    input.default === undefined ? [] : [[name, input.default]],
-  ),
-);
 
 /** Issue 4: the inputs (default, when it names one) and outputs of install-azureml-extension. */
 const ISSUE_INPUTS: Record<string, string | undefined> = {
@@ -80,54 +66,12 @@ const SCENARIOS: Record<string, Record<string, string>> = {
 const NOW = Date.now();
 const settingsOf = (source: InputSource) => getInputs(actionInputs(source), ENV, NOW);
 
-describe('action.yml', () => {
-  it('declares every input issue 4 lists, with its default', () => {
-    for (const [name, value] of Object.entries(ISSUE_INPUTS)) {
-      expect([name, actionYml.inputs[name]?.default]).toEqual([name, value]);
-    }
-  });
-
-  it('declares exactly the outputs issue 4 lists', () => {
-    expect(Object.keys(actionYml.outputs).sort()).toEqual([...ISSUE_OUTPUTS].sort());
-  });
-
-  it.each(Object.entries(SCENARIOS))(
-    'gives the same settings whether or not the runner passes the defaults (%s)',
-    (_case, inputs) => {
-      const bare = settingsOf(recordInputSource(inputs));
-      const withDefaults = settingsOf(recordInputSource({ ...defaults, ...inputs }));
-
-      expect(withDefaults).toEqual(bare);
-    },
-  );
-
-  it('reads every input it declares, and no other', () => {
-    const read = new Set<string>();
-    for (const inputs of [...Object.values(SCENARIOS), { ...SCENARIOS['HTTPS on AKS'], 'enable-inference': 'false' }]) {
-      const source = recordInputSource({ ...defaults, ...inputs });
-      settingsOf({
-        get: (name) => {
-          read.add(name);
-          return source.get(name);
-        },
-      });
-    }
-    expect([...read].sort()).toEqual(Object.keys(actionYml.inputs).sort());
-  });
-
-  it('is documented input by input and output by output in the README, with the same defaults', () => {
-    // A table row whose first cell names the input (one row may document several).
-    const rows = readme.split('\n').filter((line) => line.startsWith('|'));
-    const rowOf = (name: string) => rows.find((line) => line.split('|')[1]?.includes(`\`${name}\``));
-    for (const [name, input] of Object.entries(actionYml.inputs)) {
-      const row = rowOf(name);
-      expect([name, row !== undefined]).toEqual([name, true]);
-      if (input.default) expect([name, row]).toEqual([name, expect.stringContaining(`\`${input.default}\``)]);
-    }
-    for (const name of Object.keys(actionYml.outputs)) {
-      expect([name, rowOf(name) !== undefined]).toEqual([name, true]);
-    }
-    expect(readme).toContain('id-token: write');
-    expect(readme).toMatch(/Kubernetes Extension Contributor/);
-  });
+describeActionContract({
+  action: 'install-azureml-extension',
+  inputs: ISSUE_INPUTS,
+  outputs: ISSUE_OUTPUTS,
+  scenarios: SCENARIOS,
+  moreInputSets: [{ ...SCENARIOS['HTTPS on AKS'], 'enable-inference': 'false' }],
+  settingsOf,
+  readmeMentions: ['id-token: write', /Kubernetes Extension Contributor/],
 });
