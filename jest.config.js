@@ -11,7 +11,7 @@ export default {
   },
   moduleNameMapper: {
     '^@arc-ml/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
-    '^@arc-ml/([a-z-]+)/testing$': '<rootDir>/packages/$1/src/testing.ts',
+    '^@arc-ml/([a-z-]+)/(testing|jest)$': '<rootDir>/packages/$1/src/$2.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/{actions,packages,test}/**/*.test.ts'],

@@ -4,7 +4,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actionInputs, type InputSource } from '@arc-ml/actions-kit';
-import { describeActionContract } from '@arc-ml/test-support';
+import { describeActionContract } from '@arc-ml/test-support/jest';
 import { getInputs } from '../src/inputs.js';
 import { AKS_ID, INPUTS } from './fake-azure.js';
 

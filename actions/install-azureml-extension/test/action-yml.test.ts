@@ -2,7 +2,7 @@
 // and the runner passes every default as if the step had set it — so the settings must not change when it does.
 
 import { actionInputs, type InputSource } from '@arc-ml/actions-kit';
-import { describeActionContract } from '@arc-ml/test-support';
+import { describeActionContract } from '@arc-ml/test-support/jest';
 import { getInputs } from '../src/inputs.js';
 import { AKS, ARC, ENV, HTTPS } from './support/deps.js';
 
