@@ -2,13 +2,21 @@
 // `npm run pipeline`: runs the pipeline on local Azure with the same action bundles a workflow uses.
 // Local Azure is started with `arc-ml local up` (state dir .arc-ml/pipeline) and left running, so a
 // second run shows the already-ready path. Stages not built yet are listed at the end.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const stateDir = join(root, '.arc-ml', 'pipeline');
+
+// The steps run through the same runner the integration tests use (action.yml defaults, the
+// GITHUB_* files), and the env file is read by local Azure's own parser: compile both first.
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'packages/test-support'], {
+  cwd: root,
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+const { runActionBundle } = await import('../packages/test-support/lib/index.js');
+const { parseEnvFile } = await import('../packages/local-azure/lib/index.js');
 
 function arcMl(...args) {
   execFileSync(process.execPath, [join(root, 'scripts/arc-ml.mjs'), 'local', ...args, '--state-dir', stateDir], {
@@ -16,64 +24,25 @@ function arcMl(...args) {
   });
 }
 
-/** The variables of DIR/env (export NAME='value' lines). */
-function readEnvFile(file) {
-  const env = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const match = /^export ([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (!match) continue;
-    const raw = match[2];
-    env[match[1]] = raw.startsWith("'") ? raw.slice(1, -1).replaceAll(`'\\''`, "'") : raw.replace(/^"|"$/g, '');
-  }
-  if (env.PATH) env.PATH = env.PATH.replace('$PATH', process.env.PATH ?? '');
-  return env;
-}
-
 /** Runs one action bundle as the runner does, streaming its log, and returns its outputs. */
 async function runStep(title, action, inputs, env) {
   console.log(`\n▶ ${title} (actions/${action})`);
-  const work = mkdtempSync(join(tmpdir(), `pipeline-${action}-`));
-  const files = {
-    GITHUB_OUTPUT: join(work, 'output'),
-    GITHUB_STEP_SUMMARY: join(work, 'summary.md'),
-    GITHUB_STATE: join(work, 'state'),
-  };
-  for (const file of Object.values(files)) writeFileSync(file, '');
-  const inputEnv = Object.fromEntries(
-    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
-  );
   const started = performance.now();
-  const code = await new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'actions', action, 'dist', 'index.js')], {
-      cwd: root,
-      env: {
-        ...process.env,
-        ...env,
-        ...files,
-        ...inputEnv,
-        GITHUB_ACTIONS: 'true',
-        GITHUB_WORKSPACE: root,
-        RUNNER_TEMP: work,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (chunk) => process.stdout.write(renderLog(chunk.toString())));
-    child.stderr.on('data', (chunk) => process.stderr.write(renderLog(chunk.toString())));
-    child.on('close', done);
+  const result = await runActionBundle({
+    action,
+    inputs,
+    env,
+    timeoutMs: 30 * 60_000,
+    onOutput: (stream, text) => (stream === 'stdout' ? process.stdout : process.stderr).write(renderLog(text)),
   });
-  const outputs = parseOutputs(readFileSync(files.GITHUB_OUTPUT, 'utf8'));
-  rmSync(work, { recursive: true, force: true });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  if (code !== 0) {
+  if (result.exitCode !== 0) {
     console.error(`✗ ${title} failed after ${seconds}s`);
     process.exit(1);
   }
-  console.log(
-    `✓ ${title} in ${seconds}s — ${Object.entries(outputs)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(', ')}`,
-  );
-  return outputs;
+  const outputs = Object.entries(result.outputs).map(([name, value]) => `${name}=${value}`);
+  console.log(`✓ ${title} in ${seconds}s — ${outputs.join(', ')}`);
+  return result.outputs;
 }
 
 /** Shows the log as the Actions UI would: debug lines hidden (ARC_ML_DEBUG=1 shows them), commands rendered. */
@@ -93,21 +62,8 @@ function renderLog(text) {
     .join('');
 }
 
-function parseOutputs(text) {
-  const values = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
-    if (!heredoc) continue;
-    const body = [];
-    for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) body.push(lines[i]);
-    values[heredoc[1]] = body.join('\n');
-  }
-  return values;
-}
-
 arcMl('up');
-const env = readEnvFile(join(stateDir, 'env'));
+const env = parseEnvFile(readFileSync(join(stateDir, 'env'), 'utf8'));
 const started = performance.now();
 
 const cluster = await runStep(

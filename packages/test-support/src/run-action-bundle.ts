@@ -23,6 +23,8 @@ export interface ActionRunOptions {
   readonly timeoutMs?: number;
   /** Folder holding actions/<action>; the repository by default (tests of this harness use their own). */
   readonly root?: string;
+  /** Receives the log as it is written, for callers that show a long step live (the pipeline). */
+  readonly onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
 }
 
 export interface Annotation {
@@ -135,7 +137,7 @@ export async function runActionBundle(options: ActionRunOptions): Promise<Action
 
   const script = join(actionDir, 'dist', options.entry === 'post' ? 'post.js' : 'index.js');
   try {
-    const { exitCode, stdout, stderr } = await runNode(script, env, options.timeoutMs ?? 120_000);
+    const { exitCode, stdout, stderr } = await runNode(script, env, options.timeoutMs ?? 120_000, options.onOutput);
     const annotations = parseAnnotations(stdout);
     return {
       exitCode,
@@ -167,16 +169,23 @@ export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
-function runNode(script: string, env: Record<string, string>, timeoutMs: number) {
+function runNode(
+  script: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+  onOutput?: ActionRunOptions['onOutput'],
+) {
   return new Promise<{ exitCode: number | null; stdout: string; stderr: string }>((resolvePromise, reject) => {
     const child = spawn(process.execPath, [script], { env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
+      onOutput?.('stdout', chunk.toString());
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
+      onOutput?.('stderr', chunk.toString());
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);

@@ -171,6 +171,28 @@ describe('runActionBundle', () => {
     }
   });
 
+  it('hands the log to onOutput as it is written, stream by stream, and still returns it whole', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'run-action-bundle-root-'));
+    try {
+      const action = join(root, 'actions', 'chatty');
+      mkdirSync(join(action, 'dist'), { recursive: true });
+      writeFileSync(join(action, 'action.yml'), 'name: chatty\nruns:\n  using: node24\n  main: dist/index.js\n');
+      writeFileSync(join(action, 'dist', 'index.js'), "console.log('step one'); console.error('careful');");
+      const seen: string[] = [];
+
+      const result = await runActionBundle({
+        root,
+        action: 'chatty',
+        onOutput: (stream, text) => seen.push(`${stream}:${text}`),
+      });
+
+      expect(seen).toEqual(['stdout:step one\n', 'stderr:careful\n']);
+      expect([result.stdout, result.stderr]).toEqual(['step one\n', 'careful\n']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('removes its work folder (RUNNER_TEMP, GITHUB_OUTPUT, …) once it has read the files', () => {
     // A child Node with its own TMPDIR: the folder must be empty again after a run.
     const temp = mkdtempSync(join(tmpdir(), 'run-action-bundle-test-'));
